@@ -7,10 +7,10 @@ type File struct {
 	Arch      string // "C"
 	Name      string
 	NamePos   source.Pos
-	Doc       string     // optional doc string
-	Info      []Info     // Key=Value lines between header and init
+	Doc       string // optional doc string
+	Info      []Info // Key=Value lines between header and init
 	Init      []*InitItem
-	InitPos   source.Pos // position of the init section's {
+	InitPos   source.Pos  // position of the init section's {
 	Funcs     []*FuncDecl // helper functions, in source order
 	Threads   []*FuncDecl // P0..Pn, in source order
 	Locations []*Loc

@@ -58,9 +58,9 @@ type parser struct {
 	lastLine int32 // line of the last error, to report one per line
 }
 
-func (p *parser) next()              { p.sc.next() }
-func (p *parser) tok() Token         { return p.sc.tok }
-func (p *parser) pos() source.Pos    { return p.sc.pos }
+func (p *parser) next()                 { p.sc.next() }
+func (p *parser) tok() Token            { return p.sc.tok }
+func (p *parser) pos() source.Pos       { return p.sc.pos }
 func (p *parser) isIdent(s string) bool { return p.sc.tok == IDENT && p.sc.lit == s }
 
 // peek returns the token after the current one without consuming it.
