@@ -1,0 +1,383 @@
+package machine
+
+import "fmt"
+
+// AccessMode is how an operation touches a location.
+type AccessMode uint8
+
+// The access modes. Acquire and Release are a lock's take and release:
+// they conflict like writes, except that a release followed by an
+// acquire of the same lock is only a synchronisation (the acquire could
+// not have run first), so the explorer orders them without treating the
+// pair as a race to reverse.
+const (
+	Read AccessMode = iota
+	Write
+	Acquire
+	Release
+	Wait // the end of a grace period reading reader state: never a race
+)
+
+// Access is one element of a footprint.
+type Access struct {
+	Loc  int32
+	Mode AccessMode
+}
+
+// Conflict reports whether an earlier access a and a later access b to
+// the same location form a reversible race (the order matters and both
+// orders are possible).
+func Conflict(a, b AccessMode) bool {
+	if a == Read && b == Read || a == Wait || b == Wait {
+		return false
+	}
+	if a == Release && b == Acquire {
+		return false // synchronisation only
+	}
+	return true
+}
+
+// Orders reports whether an earlier access a orders a later access b
+// (happens-before): every conflict, plus release→acquire and the
+// reader's exit → the end of the grace period that waited for it.
+func Orders(a, b AccessMode) bool {
+	switch {
+	case a == Wait:
+		return false
+	case b == Wait:
+		return a != Read
+	}
+	return !(a == Read && b == Read)
+}
+
+// Dependent reports whether two pending operations' accesses to one
+// location conflict in either order (used by sleep sets).
+func Dependent(a, b AccessMode) bool { return Conflict(a, b) || Conflict(b, a) }
+
+// Effect is what applying an op did.
+type Effect struct {
+	Ret    Value
+	Fault  string // non-empty: the op could not run; the thread oopses
+	Kind   string // non-empty: a rule was broken (finding kind) ...
+	Detail string // ... with this message; the op still ran
+}
+
+// cell returns the location addr denotes, or a fault message.
+func (w *World) cell(addr Value, what string) (int32, string) {
+	if !addr.IsPtr() {
+		if addr.Int == 0 {
+			return 0, fmt.Sprintf("BUG: kernel NULL pointer dereference in %s", what)
+		}
+		return 0, fmt.Sprintf("BUG: unable to handle page fault for address %#x in %s (not a pointer)", addr.Int, what)
+	}
+	o := addr.Object()
+	if o >= len(w.L.Objects) {
+		return 0, fmt.Sprintf("BUG: bad pointer in %s", what)
+	}
+	obj := w.L.Objects[o]
+	if addr.Int < 0 || addr.Int >= int64(obj.Size) {
+		return 0, fmt.Sprintf("BUG: out-of-bounds access to %s+%d in %s", obj.Name, addr.Int, what)
+	}
+	return obj.Base + int32(addr.Int), ""
+}
+
+// Enabled reports whether thread t can perform op now. Only lock
+// acquisition and the end of a grace period can be disabled. An op with
+// a bad address is enabled (applying it faults).
+func (w *World) Enabled(t int, op *Op) bool {
+	switch op.Kind {
+	case OpLock:
+		loc, bad := w.cell(op.Addr, op.Name)
+		return bad != "" || w.Mem[loc] == (Value{})
+	case OpGPEnd:
+		for _, g := range w.gp[t] {
+			if w.rcu[g.t].done <= g.done {
+				return false
+			}
+		}
+	case OpSRCUGPEnd:
+		for _, i := range w.srcuWait[t] {
+			if w.srcu[i].active {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Footprint appends to buf the accesses op may make if thread t runs it
+// now, and returns the extended slice. It over-approximates where the
+// outcome is not known before running (a trylock may take the lock).
+func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
+	switch op.Kind {
+	case OpLoad, OpIsLocked:
+		return w.addrAccess(op, Read, buf)
+	case OpStore, OpRMW, OpCmpxchg, OpAddUnless:
+		return w.addrAccess(op, Write, buf)
+	case OpLock, OpTrylock:
+		return w.addrAccess(op, Acquire, buf)
+	case OpUnlock:
+		return w.addrAccess(op, Release, buf)
+	case OpRCULock, OpRCUUnlock:
+		if w.rcuNested(t, op) {
+			return buf // only the outermost pair is visible to grace periods
+		}
+		return append(buf, Access{w.L.rcuLoc(t), Write})
+	case OpGPStart:
+		for u := 0; u < w.L.NThreads; u++ {
+			buf = append(buf, Access{w.L.rcuLoc(u), Read})
+		}
+	case OpGPEnd:
+		for _, g := range w.gp[t] {
+			buf = append(buf, Access{w.L.rcuLoc(int(g.t)), Wait})
+		}
+	case OpSRCULock:
+		if dom, ok := w.domain(op); ok {
+			buf = append(buf, Access{w.L.srcuLoc(dom, t), Write})
+		}
+	case OpSRCUUnlock:
+		if dom, ok := w.domain(op); ok {
+			creator := t
+			if i := w.srcuFind(dom, op.Arg); i >= 0 {
+				creator = int(w.srcu[i].creator)
+			}
+			buf = append(buf, Access{w.L.srcuLoc(dom, creator), Write})
+		}
+	case OpSRCUGPStart:
+		if dom, ok := w.domain(op); ok {
+			for u := 0; u < w.L.NThreads; u++ {
+				buf = append(buf, Access{w.L.srcuLoc(dom, u), Read})
+			}
+		}
+	case OpSRCUGPEnd:
+		for _, i := range w.srcuWait[t] {
+			s := w.srcu[i]
+			buf = append(buf, Access{w.L.srcuLoc(int(s.dom), int(s.creator)), Wait})
+		}
+	}
+	return buf
+}
+
+func (w *World) addrAccess(op *Op, m AccessMode, buf []Access) []Access {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" {
+		return buf
+	}
+	return append(buf, Access{loc, m})
+}
+
+// rcuNested reports whether an rcu_read_lock/unlock is an inner one.
+func (w *World) rcuNested(t int, op *Op) bool {
+	d := w.rcu[t].depth
+	if op.Kind == OpRCULock {
+		return d > 0
+	}
+	return d > 1
+}
+
+func (w *World) domain(op *Op) (int, bool) {
+	if !op.Addr.IsPtr() || op.Addr.Object() >= len(w.L.Objects) {
+		return 0, false
+	}
+	return op.Addr.Object(), true
+}
+
+func (w *World) srcuFind(dom int, token Value) int {
+	for i := range w.srcu {
+		s := &w.srcu[i]
+		if int(s.dom) == dom && s.active && token.Obj == 0 && s.token == token.Int {
+			return i
+		}
+	}
+	return -1
+}
+
+// Apply performs op for thread t. The op must be enabled.
+func (w *World) Apply(t int, op *Op) Effect {
+	switch op.Kind {
+	case OpLoad, OpStore, OpRMW, OpCmpxchg, OpAddUnless:
+		return w.applyMem(op)
+	case OpLock, OpUnlock, OpTrylock, OpIsLocked:
+		return w.applyLock(t, op)
+	case OpRCULock:
+		w.rcu[t].depth++
+	case OpRCUUnlock:
+		r := &w.rcu[t]
+		if r.depth == 0 {
+			return Effect{Kind: "rcu-unbalanced", Detail: "rcu_read_unlock() without a matching rcu_read_lock()"}
+		}
+		r.depth--
+		if r.depth == 0 {
+			r.done++
+		}
+	case OpGPStart:
+		w.gp[t] = w.gp[t][:0]
+		for u := range w.rcu {
+			if w.rcu[u].depth > 0 {
+				w.gp[t] = append(w.gp[t], gpWait{int32(u), w.rcu[u].done})
+			}
+		}
+	case OpGPEnd:
+		w.gp[t] = w.gp[t][:0]
+	default:
+		return w.applySRCU(t, op)
+	}
+	return Effect{}
+}
+
+func (w *World) applyMem(op *Op) Effect {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" {
+		return Effect{Fault: bad}
+	}
+	old := w.Mem[loc]
+	switch op.Kind {
+	case OpLoad:
+		return Effect{Ret: old}
+	case OpStore:
+		w.Mem[loc] = op.Arg
+		return Effect{}
+	case OpCmpxchg:
+		if old == op.Arg {
+			w.Mem[loc] = op.Arg2
+		}
+		return Effect{Ret: old}
+	case OpAddUnless:
+		if old == op.Arg2 {
+			return Effect{Ret: Int(0)}
+		}
+		w.Mem[loc] = arith(RMWAdd, old, op.Arg)
+		return Effect{Ret: Int(1)}
+	}
+	nv := arith(op.RMW, old, op.Arg)
+	w.Mem[loc] = nv
+	switch op.Ret {
+	case RetOld:
+		return Effect{Ret: old}
+	case RetNew:
+		return Effect{Ret: nv}
+	case RetZero:
+		return Effect{Ret: Bool(nv == Value{})}
+	case RetNegative:
+		return Effect{Ret: Bool(nv.Obj == 0 && nv.Int < 0)}
+	}
+	return Effect{}
+}
+
+// arith computes an RMW's new value. Pointer arithmetic keeps the object.
+func arith(k RMWOp, old, arg Value) Value {
+	switch k {
+	case RMWXchg:
+		return arg
+	case RMWAdd:
+		return Value{Int: old.Int + arg.Int, Obj: old.Obj | arg.Obj}
+	case RMWSub:
+		return Value{Int: old.Int - arg.Int, Obj: old.Obj}
+	case RMWAnd:
+		return Int(old.Int & arg.Int)
+	case RMWOr:
+		return Int(old.Int | arg.Int)
+	case RMWXor:
+		return Int(old.Int ^ arg.Int)
+	case RMWAndNot:
+		return Int(old.Int &^ arg.Int)
+	}
+	return old
+}
+
+func (w *World) applyLock(t int, op *Op) Effect {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" {
+		return Effect{Fault: bad}
+	}
+	me := Int(int64(t) + 1)
+	switch op.Kind {
+	case OpLock:
+		w.Mem[loc] = me
+	case OpTrylock:
+		if w.Mem[loc] != (Value{}) {
+			return Effect{Ret: Int(0)}
+		}
+		w.Mem[loc] = me
+		return Effect{Ret: Int(1)}
+	case OpIsLocked:
+		return Effect{Ret: Bool(w.Mem[loc] != Value{})}
+	case OpUnlock:
+		held := w.Mem[loc]
+		w.Mem[loc] = Value{}
+		if held != me {
+			name := w.L.LocName(loc)
+			if held == (Value{}) {
+				return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("BUG: spinlock already unlocked: %s released by P%d", name, t)}
+			}
+			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("BUG: spinlock wrong owner: %s held by P%d, released by P%d", name, held.Int-1, t)}
+		}
+	}
+	return Effect{}
+}
+
+func (w *World) applySRCU(t int, op *Op) Effect {
+	dom, ok := w.domain(op)
+	if !ok && op.Kind != OpSRCUGPEnd {
+		return Effect{Fault: fmt.Sprintf("BUG: %s on something that is not an srcu_struct", op.Name)}
+	}
+	switch op.Kind {
+	case OpSRCULock:
+		tok := w.srcuSeq[t]*int64(w.L.NThreads) + int64(t)
+		w.srcuSeq[t]++
+		w.srcu = append(w.srcu, srcuSection{dom: int32(dom), token: tok, creator: int32(t), active: true})
+		return Effect{Ret: Int(tok)}
+	case OpSRCUUnlock:
+		i := w.srcuFind(dom, op.Arg)
+		if i < 0 {
+			return Effect{Kind: "srcu-bad-unlock", Detail: fmt.Sprintf("%s(%s, %s) does not match an active srcu_read_lock()", op.Name, w.L.Objects[dom].Name, op.Arg)}
+		}
+		w.srcu[i].active = false
+	case OpSRCUGPStart:
+		w.srcuWait[t] = w.srcuWait[t][:0]
+		for i, s := range w.srcu {
+			if s.active && int(s.dom) == dom {
+				w.srcuWait[t] = append(w.srcuWait[t], i)
+			}
+		}
+	case OpSRCUGPEnd:
+		w.srcuWait[t] = w.srcuWait[t][:0]
+	}
+	return Effect{}
+}
+
+// BlockedReason describes why op of thread t is not enabled, naming the
+// holder of a lock or the readers a grace period waits for.
+func (w *World) BlockedReason(t int, op *Op) string {
+	switch op.Kind {
+	case OpLock:
+		loc, _ := w.cell(op.Addr, op.Name)
+		owner := w.LockOwner(loc)
+		name := w.L.LocName(loc)
+		if owner == t {
+			return fmt.Sprintf("%s(%s): already held by this thread (recursive locking)", op.Name, name)
+		}
+		return fmt.Sprintf("%s(%s): held by P%d", op.Name, name, owner)
+	case OpGPEnd:
+		s := "synchronize_rcu(): waiting for the RCU read-side critical section of"
+		for _, g := range w.gp[t] {
+			if w.rcu[g.t].done <= g.done {
+				if int(g.t) == t {
+					s += fmt.Sprintf(" P%d (itself: synchronize_rcu() inside rcu_read_lock())", g.t)
+				} else {
+					s += fmt.Sprintf(" P%d", g.t)
+				}
+			}
+		}
+		return s
+	case OpSRCUGPEnd:
+		s := "synchronize_srcu(): waiting for the SRCU read-side critical section of"
+		for _, i := range w.srcuWait[t] {
+			if w.srcu[i].active {
+				s += fmt.Sprintf(" P%d", w.srcu[i].creator)
+			}
+		}
+		return s
+	}
+	return op.Name
+}

@@ -1,0 +1,149 @@
+package machine
+
+import "fmt"
+
+// Object is a named piece of shared memory: a shared variable of a litmus
+// test (one cell), a lock, an SRCU domain.
+type Object struct {
+	Name string
+	Base int32 // first location
+	Size int32 // number of cells
+}
+
+// Layout is the static shape of a world: its objects and threads. It is
+// shared, read-only, by every execution of a program.
+type Layout struct {
+	Objects  []Object
+	NThreads int
+	NMem     int32 // memory cells: locations [0, NMem)
+}
+
+// AddObject appends an object of size cells and returns its index.
+func (l *Layout) AddObject(name string, size int32) int {
+	l.Objects = append(l.Objects, Object{Name: name, Base: l.NMem, Size: size})
+	l.NMem += size
+	return len(l.Objects) - 1
+}
+
+// NumLocations is the size of the location space footprints use: memory
+// cells, then one RCU location per thread, then one location per (SRCU
+// domain object, thread).
+func (l *Layout) NumLocations() int {
+	return int(l.NMem) + l.NThreads*(1+len(l.Objects))
+}
+
+func (l *Layout) rcuLoc(t int) int32 { return l.NMem + int32(t) }
+
+func (l *Layout) srcuLoc(obj, t int) int32 {
+	return l.NMem + int32(l.NThreads) + int32(obj*l.NThreads+t)
+}
+
+// LocName describes location loc for messages.
+func (l *Layout) LocName(loc int32) string {
+	switch {
+	case loc < l.NMem:
+		for _, o := range l.Objects {
+			if loc >= o.Base && loc < o.Base+o.Size {
+				if o.Size == 1 {
+					return o.Name
+				}
+				return fmt.Sprintf("%s[%d]", o.Name, loc-o.Base)
+			}
+		}
+	case loc < l.NMem+int32(l.NThreads):
+		return fmt.Sprintf("rcu(P%d)", loc-l.NMem)
+	default:
+		k := int(loc - l.NMem - int32(l.NThreads))
+		return fmt.Sprintf("srcu(%s,P%d)", l.Objects[k/l.NThreads].Name, k%l.NThreads)
+	}
+	return fmt.Sprintf("loc%d", loc)
+}
+
+// PtrName prints a pointer value as herd does: the name of the variable
+// it points to (with +off for an interior pointer).
+func (l *Layout) PtrName(v Value) string {
+	if !v.IsPtr() || v.Object() >= len(l.Objects) {
+		return v.String()
+	}
+	name := l.Objects[v.Object()].Name
+	if v.Int != 0 {
+		name += fmt.Sprintf("+%d", v.Int)
+	}
+	return name
+}
+
+// rcuState is one thread's RCU reader state (SUMMARY.md §4.2).
+type rcuState struct {
+	depth int32 // nesting of rcu_read_lock()
+	done  int32 // completed outermost read-side sections
+}
+
+// gpWait is one reader a grace period waits for: thread t had done
+// completed sections when the grace period started.
+type gpWait struct {
+	t    int32
+	done int32
+}
+
+// srcuSection is one SRCU read-side section, identified by its token.
+type srcuSection struct {
+	dom     int32 // SRCU domain object
+	token   int64
+	creator int32 // thread whose footprint location the section uses
+	active  bool
+}
+
+// World is the mutable state of one execution.
+type World struct {
+	L   *Layout
+	Mem []Value
+
+	rcu      []rcuState
+	gp       [][]gpWait  // per thread: readers its current synchronize_rcu() waits for
+	srcu     []srcuSection
+	srcuWait [][]int     // per thread: indexes into srcu its synchronize_srcu() waits for
+	srcuSeq  []int64     // per thread: next SRCU token number
+}
+
+// NewWorld returns a world with mem as its initial memory (copied).
+func NewWorld(l *Layout, mem []Value) *World {
+	w := &World{
+		L:        l,
+		Mem:      append([]Value(nil), mem...),
+		rcu:      make([]rcuState, l.NThreads),
+		gp:       make([][]gpWait, l.NThreads),
+		srcuWait: make([][]int, l.NThreads),
+		srcuSeq:  make([]int64, l.NThreads),
+	}
+	return w
+}
+
+// Clone returns an independent copy of w.
+func (w *World) Clone() *World {
+	c := &World{
+		L:        w.L,
+		Mem:      append([]Value(nil), w.Mem...),
+		rcu:      append([]rcuState(nil), w.rcu...),
+		gp:       make([][]gpWait, len(w.gp)),
+		srcu:     append([]srcuSection(nil), w.srcu...),
+		srcuWait: make([][]int, len(w.srcuWait)),
+		srcuSeq:  append([]int64(nil), w.srcuSeq...),
+	}
+	for i := range w.gp {
+		c.gp[i] = append([]gpWait(nil), w.gp[i]...)
+		c.srcuWait[i] = append([]int(nil), w.srcuWait[i]...)
+	}
+	return c
+}
+
+// RCUDepth returns thread t's rcu_read_lock() nesting depth.
+func (w *World) RCUDepth(t int) int { return int(w.rcu[t].depth) }
+
+// LockOwner returns the thread holding the lock at loc, or -1.
+func (w *World) LockOwner(loc int32) int {
+	v := w.Mem[loc]
+	if v.Obj != 0 || v.Int <= 0 {
+		return -1
+	}
+	return int(v.Int) - 1
+}
