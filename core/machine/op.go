@@ -8,12 +8,12 @@ type OpKind uint8
 // The visible operations. Everything else a thread does is local and
 // invisible to other threads.
 const (
-	OpNone OpKind = iota
-	OpLoad        // ret = *Addr
-	OpStore       // *Addr = Arg
-	OpRMW         // atomic read-modify-write: see RMW and Ret
-	OpCmpxchg     // ret = *Addr; if ret == Arg { *Addr = Arg2 }
-	OpAddUnless   // if *Addr != Arg2 { *Addr += Arg; ret = 1 } else ret = 0
+	OpNone      OpKind = iota
+	OpLoad             // ret = *Addr
+	OpStore            // *Addr = Arg
+	OpRMW              // atomic read-modify-write: see RMW and Ret
+	OpCmpxchg          // ret = *Addr; if ret == Arg { *Addr = Arg2 }
+	OpAddUnless        // if *Addr != Arg2 { *Addr += Arg; ret = 1 } else ret = 0
 
 	OpLock     // spin_lock(Addr): enabled iff the lock is free
 	OpUnlock   // spin_unlock(Addr)
@@ -66,13 +66,13 @@ type RMWOp uint8
 
 // The read-modify-write operations.
 const (
-	RMWXchg RMWOp = iota // new = Arg
-	RMWAdd               // new = old + Arg
-	RMWSub               // new = old - Arg
-	RMWAnd               // new = old & Arg
-	RMWOr                // new = old | Arg
-	RMWXor               // new = old ^ Arg
-	RMWAndNot            // new = old &^ Arg
+	RMWXchg   RMWOp = iota // new = Arg
+	RMWAdd                 // new = old + Arg
+	RMWSub                 // new = old - Arg
+	RMWAnd                 // new = old & Arg
+	RMWOr                  // new = old | Arg
+	RMWXor                 // new = old ^ Arg
+	RMWAndNot              // new = old &^ Arg
 )
 
 // RMWRet says what an OpRMW returns.

@@ -56,10 +56,11 @@ func Dependent(a, b AccessMode) bool { return Conflict(a, b) || Conflict(b, a) }
 
 // Effect is what applying an op did.
 type Effect struct {
-	Ret    Value
-	Fault  string // non-empty: the op could not run; the thread oopses
-	Kind   string // non-empty: a rule was broken (finding kind) ...
-	Detail string // ... with this message; the op still ran
+	Ret      Value
+	ReadOnly bool   // the op only read its location (a failed trylock or cmpxchg)
+	Fault    string // non-empty: the op could not run; the thread oopses
+	Kind     string // non-empty: a rule was broken (finding kind) ...
+	Detail   string // ... with this message; the op still ran
 }
 
 // cell returns the location addr denotes, or a fault message.
@@ -238,13 +239,14 @@ func (w *World) applyMem(op *Op) Effect {
 		w.Mem[loc] = op.Arg
 		return Effect{}
 	case OpCmpxchg:
-		if old == op.Arg {
-			w.Mem[loc] = op.Arg2
+		if old != op.Arg {
+			return Effect{Ret: old, ReadOnly: true}
 		}
+		w.Mem[loc] = op.Arg2
 		return Effect{Ret: old}
 	case OpAddUnless:
 		if old == op.Arg2 {
-			return Effect{Ret: Int(0)}
+			return Effect{Ret: Int(0), ReadOnly: true}
 		}
 		w.Mem[loc] = arith(RMWAdd, old, op.Arg)
 		return Effect{Ret: Int(1)}
@@ -296,7 +298,7 @@ func (w *World) applyLock(t int, op *Op) Effect {
 		w.Mem[loc] = me
 	case OpTrylock:
 		if w.Mem[loc] != (Value{}) {
-			return Effect{Ret: Int(0)}
+			return Effect{Ret: Int(0), ReadOnly: true}
 		}
 		w.Mem[loc] = me
 		return Effect{Ret: Int(1)}

@@ -99,10 +99,10 @@ type World struct {
 	Mem []Value
 
 	rcu      []rcuState
-	gp       [][]gpWait  // per thread: readers its current synchronize_rcu() waits for
+	gp       [][]gpWait // per thread: readers its current synchronize_rcu() waits for
 	srcu     []srcuSection
-	srcuWait [][]int     // per thread: indexes into srcu its synchronize_srcu() waits for
-	srcuSeq  []int64     // per thread: next SRCU token number
+	srcuWait [][]int // per thread: indexes into srcu its synchronize_srcu() waits for
+	srcuSeq  []int64 // per thread: next SRCU token number
 }
 
 // NewWorld returns a world with mem as its initial memory (copied).
