@@ -1,0 +1,287 @@
+package compile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/source"
+	"github.com/ptlab/ptlab/core/syntax"
+)
+
+// Compile checks f and compiles it. It returns the program (nil if there
+// were errors) and every diagnostic, warnings included.
+func Compile(file string, f *syntax.File) (*Program, source.List) {
+	c := &compiler{file: file, f: f, prog: &Program{
+		File: file, Name: f.Name, Doc: f.Doc, Layout: &machine.Layout{NThreads: len(f.Threads)}, Syntax: f,
+	}}
+	c.declareShared()
+	c.initMemory()
+	c.declareFuncs()
+	for i, fn := range f.Funcs {
+		c.compileFunc(fn, c.prog.Funcs[i])
+	}
+	for i, th := range f.Threads {
+		c.compileFunc(th, c.prog.Funcs[c.prog.Threads[i]])
+	}
+	c.compileFinal()
+	c.diags.Sort()
+	c.prog.Warnings = c.diags.Warnings()
+	if c.diags.Err() != nil {
+		return nil, c.diags
+	}
+	return c.prog, c.diags
+}
+
+type compiler struct {
+	file   string
+	f      *syntax.File
+	prog   *Program
+	diags  source.List
+	shared []string // shared variable names, object index order
+	funcs  []string // helper names, Funcs index order
+	regIn  [][]regInit
+}
+
+type regInit struct {
+	pos  source.Pos
+	name string
+	val  machine.Value
+}
+
+func (c *compiler) errorf(pos source.Pos, format string, args ...any) {
+	c.diags.Add(c.file, pos, format, args...)
+}
+
+func (c *compiler) warnf(pos source.Pos, format string, args ...any) {
+	c.diags.Warn(c.file, pos, format, args...)
+}
+
+// object returns the index of shared variable name, or -1.
+func (c *compiler) object(name string) int {
+	for i, n := range c.shared {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *compiler) addShared(name, typ string) {
+	if c.object(name) >= 0 {
+		return
+	}
+	c.shared = append(c.shared, name)
+	c.prog.Layout.AddObject(name, 1)
+	c.prog.Types = append(c.prog.Types, typ)
+}
+
+func typeString(t *syntax.TypeSpec) string {
+	if t == nil {
+		return ""
+	}
+	return t.Name + strings.Repeat("*", t.Ptr)
+}
+
+// declareShared makes an object for every shared variable: those of the
+// init section, then the thread parameters, in order of appearance.
+func (c *compiler) declareShared() {
+	for _, it := range c.f.Init {
+		if it.Thread >= 0 {
+			continue
+		}
+		if c.object(it.Name) >= 0 {
+			c.errorf(it.Pos, "%s initialised twice", it.Name)
+			continue
+		}
+		c.addShared(it.Name, typeString(it.Type))
+	}
+	for _, th := range c.f.Threads {
+		for _, p := range th.Params {
+			if p.Type.Ptr == 0 {
+				c.errorf(p.Pos, "parameter %s of %s must be a pointer (herd binds thread parameters to shared variables by name: write %s *%s)", p.Name, th.Name, p.Type.Name, p.Name)
+			}
+			t := *p.Type
+			t.Ptr--
+			c.addShared(p.Name, typeString(&t))
+		}
+	}
+}
+
+// initMemory evaluates the init section.
+func (c *compiler) initMemory() {
+	c.prog.InitMem = make([]machine.Value, len(c.shared))
+	c.regIn = make([][]regInit, len(c.f.Threads))
+	for _, it := range c.f.Init {
+		var v machine.Value
+		if it.Value != nil {
+			v = c.constValue(it.Value)
+		}
+		if it.Thread >= 0 {
+			if it.Thread >= len(c.f.Threads) {
+				c.errorf(it.Pos, "%d:%s initialises a register of thread P%d, but the test has %d threads", it.Thread, it.Name, it.Thread, len(c.f.Threads))
+				continue
+			}
+			c.regIn[it.Thread] = append(c.regIn[it.Thread], regInit{it.Pos, it.Name, v})
+			continue
+		}
+		if o := c.object(it.Name); o >= 0 {
+			c.prog.InitMem[o] = v
+		}
+	}
+}
+
+// constValue evaluates an init-section value. A bare shared-variable
+// name denotes its address (litmus-tests.txt, "Initializers differ from
+// their C-language counterparts").
+func (c *compiler) constValue(e syntax.Expr) machine.Value {
+	switch e := e.(type) {
+	case *syntax.IntLit:
+		return machine.Int(e.Val)
+	case *syntax.ParenExpr:
+		return c.constValue(e.X)
+	case *syntax.CastExpr:
+		return c.constValue(e.X)
+	case *syntax.Ident:
+		if o := c.object(e.Name); o >= 0 {
+			return machine.Ptr(o, 0)
+		}
+		c.undefined(e.Pos, e.Name, "shared variable", c.shared)
+	case *syntax.UnaryExpr:
+		switch e.Op {
+		case syntax.AND:
+			if id, ok := syntax.Unparen(e.X).(*syntax.Ident); ok {
+				return c.constValue(id)
+			}
+		case syntax.SUB:
+			v := c.constValue(e.X)
+			return machine.Int(-v.Int)
+		case syntax.TILDE:
+			return machine.Int(^c.constValue(e.X).Int)
+		}
+		c.errorf(e.OpPos, "unsupported initialiser: expected a number or a shared variable's address")
+	case *syntax.CallExpr:
+		if e.Fun.Name == "ATOMIC_INIT" && len(e.Args) == 1 {
+			return c.constValue(e.Args[0])
+		}
+		c.errorf(e.Fun.Pos, "unsupported initialiser %s(...): only ATOMIC_INIT(v) is allowed here", e.Fun.Name)
+	case *syntax.BinaryExpr:
+		x, y := c.constValue(e.X), c.constValue(e.Y)
+		v, err := binop(e.Op, x, y)
+		if err != "" {
+			c.errorf(e.OpPos, "%s", err)
+		}
+		return v
+	default:
+		c.errorf(e.Start(), "unsupported initialiser: expected a number or a shared variable's address")
+	}
+	return machine.Value{}
+}
+
+// undefined reports an unknown name with a did-you-mean hint.
+func (c *compiler) undefined(pos source.Pos, name, what string, candidates []string) {
+	if s := Nearest(name, candidates); s != "" {
+		c.errorf(pos, "undefined %s %s (did you mean %s?)", what, name, s)
+		return
+	}
+	c.errorf(pos, "undefined %s %s", what, name)
+}
+
+func (c *compiler) declareFuncs() {
+	for _, fn := range c.f.Funcs {
+		if _, ok := builtins[fn.Name]; ok {
+			c.errorf(fn.Pos, "%s is a kernel primitive; choose another name for the helper", fn.Name)
+		}
+		for _, n := range c.funcs {
+			if n == fn.Name {
+				c.errorf(fn.Pos, "function %s defined twice", fn.Name)
+			}
+		}
+		c.funcs = append(c.funcs, fn.Name)
+		returns := fn.Result != nil && !(fn.Result.Name == "void" && fn.Result.Ptr == 0)
+		c.prog.Funcs = append(c.prog.Funcs, &Func{Name: fn.Name, Thread: -1, NParams: len(fn.Params), Returns: returns, End: fn.End})
+	}
+	for i, th := range c.f.Threads {
+		c.prog.Threads = append(c.prog.Threads, len(c.prog.Funcs))
+		c.prog.Funcs = append(c.prog.Funcs, &Func{Name: th.Name, Thread: i, End: th.End})
+	}
+}
+
+func (c *compiler) funcIndex(name string) int {
+	for i, n := range c.funcs {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// compileFinal resolves the condition, the filter and the printed
+// locations.
+func (c *compiler) compileFinal() {
+	var locs []Loc
+	add := func(l Loc) {
+		for _, x := range locs {
+			if x.Name == l.Name {
+				return
+			}
+		}
+		locs = append(locs, l)
+	}
+	for _, l := range c.f.Locations {
+		if loc, ok := c.resolveLoc(l); ok {
+			add(loc)
+		}
+	}
+	if c.f.Filter != nil {
+		c.prog.Filter = c.prop(c.f.Filter, nil)
+	}
+	if c.f.Cond != nil {
+		p := c.prop(c.f.Cond.Prop, add)
+		c.prog.Cond = &Cond{Quant: c.f.Cond.Quant, Prop: p, Text: PropString(c.f.Cond.Prop)}
+	}
+	// herd prints registers (by thread, then name), then memory (by name).
+	sort.SliceStable(locs, func(i, j int) bool {
+		a, b := locs[i], locs[j]
+		if (a.Thread < 0) != (b.Thread < 0) {
+			return a.Thread >= 0
+		}
+		if a.Thread != b.Thread {
+			return a.Thread < b.Thread
+		}
+		return a.Name < b.Name
+	})
+	c.prog.Locs = locs
+}
+
+// resolveLoc finds a condition location.
+func (c *compiler) resolveLoc(l *syntax.Loc) (Loc, bool) {
+	if l.Thread < 0 {
+		o := c.object(l.Name)
+		if o < 0 {
+			c.undefined(l.Pos, l.Name, "shared variable", c.shared)
+			return Loc{}, false
+		}
+		return Loc{Thread: -1, Obj: o, Name: l.Name}, true
+	}
+	if l.Thread >= len(c.prog.Threads) {
+		c.errorf(l.Pos, "%d:%s: the test has no thread P%d", l.Thread, l.Name, l.Thread)
+		return Loc{}, false
+	}
+	fn := c.prog.Funcs[c.prog.Threads[l.Thread]]
+	slot := fn.Reg(l.Name)
+	if slot < 0 {
+		var names []string
+		for _, r := range fn.Regs {
+			names = append(names, r.Name)
+		}
+		if s := Nearest(l.Name, names); s != "" {
+			c.errorf(l.Pos, "P%d has no register %s (did you mean %s?)", l.Thread, l.Name, s)
+		} else {
+			c.errorf(l.Pos, "P%d has no register %s", l.Thread, l.Name)
+		}
+		return Loc{}, false
+	}
+	return Loc{Thread: l.Thread, Slot: slot, Name: fmt.Sprintf("%d:%s", l.Thread, l.Name)}, true
+}

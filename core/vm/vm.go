@@ -1,0 +1,285 @@
+// Package vm runs one litmus thread of a compiled program. A Thread is a
+// plain value with an explicit frame stack (never Go recursion, never a
+// goroutine): Run executes local instructions until the thread reaches
+// its next visible operation, which it leaves in Pending for the
+// scheduler; Complete hands back the operation's result. A thread can be
+// copied with Clone and replayed, which is what the explorer needs.
+package vm
+
+import (
+	"fmt"
+
+	"github.com/ptlab/ptlab/core/compile"
+	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/source"
+	"github.com/ptlab/ptlab/core/syntax"
+)
+
+// Status is a thread's state between scheduling points.
+type Status uint8
+
+// The thread states.
+const (
+	Ready   Status = iota // Pending holds the next visible operation
+	Done                  // the thread function returned
+	Crashed               // a runtime error or BUG_ON stopped it (see Fault)
+)
+
+// DefaultMaxLocal bounds the local instructions a thread may run between
+// two visible operations.
+const DefaultMaxLocal = 1_000_000
+
+// Frame is one activation: function, program counter, and the base of
+// its locals in the thread's value stack.
+type Frame struct {
+	Fn   int32
+	PC   int32
+	Base int32
+}
+
+// Note is something a thread reported while running local code: a
+// WARN_ON that fired, or the fault that crashed it.
+type Note struct {
+	Kind string // "BUG_ON", "WARN_ON", ..., or "runtime-error", "step-bound"
+	Msg  string
+	Pos  source.Pos
+}
+
+// Thread is the state of one thread.
+type Thread struct {
+	ID      int
+	Status  Status
+	Pending machine.Op
+	Steps   int // visible operations completed
+	Stack   []machine.Value
+	Frames  []Frame
+	Notes   []Note // appended by Run; the caller drains them
+	Fault   *Note  // why the thread crashed
+	warned  []int32
+	tmpl    int32 // template of the pending op
+}
+
+// New returns thread id of prog, positioned at its first visible
+// operation (or finished).
+func New(prog *compile.Program, id int) *Thread {
+	fnIdx := prog.Threads[id]
+	fn := prog.Funcs[fnIdx]
+	t := &Thread{ID: id}
+	t.Stack = make([]machine.Value, fn.NLocals, fn.NLocals+8)
+	for _, in := range fn.Init {
+		t.Stack[in.Slot] = in.Val
+	}
+	t.Frames = []Frame{{Fn: int32(fnIdx)}}
+	t.Run(prog)
+	return t
+}
+
+// Clone returns an independent copy of t.
+func (t *Thread) Clone() *Thread {
+	c := *t
+	c.Stack = append([]machine.Value(nil), t.Stack...)
+	c.Frames = append([]Frame(nil), t.Frames...)
+	c.Notes = append([]Note(nil), t.Notes...)
+	c.warned = append([]int32(nil), t.warned...)
+	return &c
+}
+
+// Reg returns the value of the thread function's slot (a register).
+func (t *Thread) Reg(slot int) machine.Value {
+	if slot < len(t.Stack) && len(t.Frames) <= 1 {
+		return t.Stack[slot]
+	}
+	if slot < len(t.Stack) {
+		return t.Stack[slot]
+	}
+	return machine.Value{}
+}
+
+// Pos returns the source position the thread is at.
+func (t *Thread) Pos(prog *compile.Program) source.Pos {
+	if len(t.Frames) == 0 {
+		return source.Pos{}
+	}
+	f := t.Frames[len(t.Frames)-1]
+	fn := prog.Funcs[f.Fn]
+	if int(f.PC) < len(fn.Pos) {
+		return fn.Pos[f.PC]
+	}
+	return fn.End
+}
+
+// Complete finishes the pending operation with result ret (ignored for
+// operations without a result) and runs to the next visible operation.
+func (t *Thread) Complete(prog *compile.Program, ret machine.Value) {
+	if prog.Tmpls[t.tmpl].Result {
+		t.Stack = append(t.Stack, ret)
+	}
+	t.Steps++
+	t.Frames[len(t.Frames)-1].PC++
+	t.Run(prog)
+}
+
+// Crash stops the thread with a fault (used for faults the world
+// detects while applying the pending operation).
+func (t *Thread) Crash(kind, msg string, pos source.Pos) {
+	t.Status = Crashed
+	t.Fault = &Note{Kind: kind, Msg: msg, Pos: pos}
+}
+
+func (t *Thread) pop() machine.Value {
+	v := t.Stack[len(t.Stack)-1]
+	t.Stack = t.Stack[:len(t.Stack)-1]
+	return v
+}
+
+// Run executes local instructions until the next visible operation, the
+// end of the thread, or a runtime error.
+func (t *Thread) Run(prog *compile.Program) {
+	if t.Status != Ready {
+		return
+	}
+	fr := &t.Frames[len(t.Frames)-1]
+	fn := prog.Funcs[fr.Fn]
+	for budget := DefaultMaxLocal; ; budget-- {
+		if budget == 0 {
+			t.crash("step-bound", fmt.Sprintf("P%d ran %d local instructions without touching shared memory: an unbounded loop over local variables?", t.ID, DefaultMaxLocal), fn.Pos[fr.PC])
+			return
+		}
+		in := fn.Code[fr.PC]
+		switch in.Op {
+		case compile.OpNop:
+		case compile.OpInt:
+			t.Stack = append(t.Stack, machine.Int(int64(in.A)))
+		case compile.OpConst:
+			t.Stack = append(t.Stack, prog.Consts[in.A])
+		case compile.OpAddr:
+			t.Stack = append(t.Stack, machine.Ptr(int(in.A), 0))
+		case compile.OpLoad:
+			t.Stack = append(t.Stack, t.Stack[fr.Base+in.A])
+		case compile.OpStore:
+			t.Stack[fr.Base+in.A] = t.pop()
+		case compile.OpPop:
+			t.Stack = t.Stack[:len(t.Stack)-1]
+		case compile.OpDup:
+			t.Stack = append(t.Stack, t.Stack[len(t.Stack)-1])
+		case compile.OpUnary:
+			n := len(t.Stack) - 1
+			t.Stack[n] = compile.Unop(syntax.Token(in.B), t.Stack[n])
+		case compile.OpBinary:
+			y := t.pop()
+			n := len(t.Stack) - 1
+			v, err := compile.Binop(syntax.Token(in.B), t.Stack[n], y)
+			if err != "" {
+				t.crash("runtime-error", err, fn.Pos[fr.PC])
+				return
+			}
+			t.Stack[n] = v
+		case compile.OpJump:
+			fr.PC = in.A
+			continue
+		case compile.OpJumpIfZero:
+			if !t.pop().Truth() {
+				fr.PC = in.A
+				continue
+			}
+		case compile.OpJumpIfNonZero:
+			if t.pop().Truth() {
+				fr.PC = in.A
+				continue
+			}
+		case compile.OpCall:
+			callee := prog.Funcs[in.A]
+			base := int32(len(t.Stack)) - in.B
+			for i := callee.NParams; i < callee.NLocals; i++ {
+				t.Stack = append(t.Stack, machine.Value{})
+			}
+			if len(t.Frames) >= 256 {
+				t.crash("step-bound", fmt.Sprintf("call depth exceeded calling %s: unbounded recursion?", callee.Name), fn.Pos[fr.PC])
+				return
+			}
+			t.Frames = append(t.Frames, Frame{Fn: in.A, Base: base})
+			fr = &t.Frames[len(t.Frames)-1]
+			fn = callee
+			continue
+		case compile.OpReturn, compile.OpReturnVoid:
+			var ret machine.Value
+			if in.Op == compile.OpReturn {
+				ret = t.pop()
+			}
+			if len(t.Frames) == 1 {
+				t.Status = Done
+				return
+			}
+			t.Stack = t.Stack[:fr.Base]
+			t.Stack = append(t.Stack, ret)
+			t.Frames = t.Frames[:len(t.Frames)-1]
+			fr = &t.Frames[len(t.Frames)-1]
+			fn = prog.Funcs[fr.Fn]
+		case compile.OpCheck:
+			if !t.check(prog, int(in.A), fn.Pos[fr.PC], fr.Fn, fr.PC) {
+				return
+			}
+		case compile.OpVisible:
+			t.prepare(prog, in.A)
+			return
+		}
+		fr.PC++
+	}
+}
+
+func (t *Thread) crash(kind, msg string, pos source.Pos) {
+	t.Crash(kind, msg, pos)
+}
+
+// check runs BUG_ON/WARN_ON; it reports false if the thread crashed.
+func (t *Thread) check(prog *compile.Program, kind int, pos source.Pos, fn, pc int32) bool {
+	cond := t.Stack[len(t.Stack)-1]
+	name := compile.CheckNames[kind]
+	oops := kind == compile.CheckBUG_ON || kind == compile.CheckVM_BUG_ON
+	if oops {
+		t.pop()
+		if cond.Truth() {
+			t.crash(name, fmt.Sprintf("kernel BUG at %s: %s() in P%d", pos, name, t.ID), pos)
+			return false
+		}
+		return true
+	}
+	if !cond.Truth() {
+		return true
+	}
+	if kind == compile.CheckWARN_ON_ONCE || kind == compile.CheckVM_WARN_ON_ONCE {
+		site := fn<<20 | pc
+		for _, w := range t.warned {
+			if w == site {
+				return true
+			}
+		}
+		t.warned = append(t.warned, site)
+	}
+	t.Notes = append(t.Notes, Note{Kind: name, Msg: fmt.Sprintf("WARNING: %s at %s in P%d", name, pos, t.ID), Pos: pos})
+	return true
+}
+
+// prepare pops the operands of template k into Pending.
+func (t *Thread) prepare(prog *compile.Program, k int32) {
+	tm := &prog.Tmpls[k]
+	t.tmpl = k
+	t.Pending = tm.Op
+	n := tm.NArgs
+	if tm.HasAddr {
+		n++
+	}
+	ops := t.Stack[len(t.Stack)-n:]
+	i := 0
+	if tm.HasAddr {
+		t.Pending.Addr = ops[0]
+		i = 1
+	}
+	if tm.NArgs > 0 {
+		t.Pending.Arg = ops[i]
+	}
+	if tm.NArgs > 1 {
+		t.Pending.Arg2 = ops[i+1]
+	}
+	t.Stack = t.Stack[:len(t.Stack)-n]
+}
