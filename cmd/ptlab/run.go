@@ -1,8 +1,91 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/ptlab/ptlab/core/report"
+	"github.com/ptlab/ptlab/core/sim"
 )
 
-func runMain(args []string) int { fmt.Fprintln(os.Stderr, "ptlab run: not implemented"); return 2 }
+// runMain implements "ptlab run [flags] FILE...".
+func runMain(args []string) int {
+	return runCmd(args, os.Stdout, os.Stderr)
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opt sim.Options
+	jsonOut := fs.Bool("json", false, "print one JSON object per file instead of herd-style text")
+	failOn := fs.Bool("fail-on-findings", false, "exit with status 1 if any finding is reported")
+	fs.StringVar(&opt.Strategy, "strategy", "dpor", "exploration strategy: dpor, naive, random or pct")
+	fs.Uint64Var(&opt.Seed, "seed", 1, "seed for the random and pct strategies")
+	fs.IntVar(&opt.Executions, "executions", 0, "stop after this many executions (0: unbounded for dpor/naive, 1000 for random/pct)")
+	fs.IntVar(&opt.Steps, "steps", 0, "bound on visible steps per thread in one execution (0: 1000)")
+	preempt := fs.Int("preemptions", -1, "bound on preemptions per execution (-1: none); a bounded search is not exhaustive")
+	fs.IntVar(&opt.Depth, "depth", 2, "PCT bug depth d")
+	fs.DurationVar(&opt.Timeout, "timeout", 0, "wall-time bound per file, e.g. 30s (0: none)")
+	fs.StringVar(&opt.Replay, "replay", "", "replay the execution of this token instead of exploring")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ptlab run [flags] FILE...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *preempt >= 0 {
+		opt.Preemptions = preempt
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	switch opt.Strategy {
+	case "dpor", "naive", "random", "pct":
+	default:
+		fmt.Fprintf(stderr, "ptlab run: unknown strategy %q (want dpor, naive, random or pct)\n", opt.Strategy)
+		return 2
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	status := 0
+	for i, file := range fs.Args() {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "ptlab run: %v\n", err)
+			status = 2
+			continue
+		}
+		res, err := sim.Run(context.Background(), file, string(src), opt)
+		if err != nil {
+			out.Flush()
+			fmt.Fprintln(stderr, err)
+			status = 2
+			continue
+		}
+		if *jsonOut {
+			b, err := report.JSON(res)
+			if err != nil {
+				fmt.Fprintf(stderr, "ptlab run: %v\n", err)
+				return 2
+			}
+			out.Write(b)
+			out.WriteByte('\n')
+		} else {
+			if i > 0 {
+				out.WriteByte('\n')
+			}
+			report.WriteText(out, res)
+		}
+		if *failOn && len(res.Findings) > 0 && status == 0 {
+			status = 1
+		}
+	}
+	return status
+}
+

@@ -239,7 +239,11 @@ func (c *compiler) compileFinal() {
 	}
 	if c.f.Cond != nil {
 		p := c.prop(c.f.Cond.Prop, add)
-		c.prog.Cond = &Cond{Quant: c.f.Cond.Quant, Prop: p, Text: PropString(c.f.Cond.Prop)}
+		top := c.f.Cond.Prop
+		if par, ok := top.(*syntax.PropParen); ok {
+			top = par.P // herd prints the condition in one pair of parentheses
+		}
+		c.prog.Cond = &Cond{Quant: c.f.Cond.Quant, Prop: p, Text: PropString(top)}
 	}
 	// herd prints registers (by thread, then name), then memory (by name).
 	sort.SliceStable(locs, func(i, j int) bool {
@@ -272,16 +276,19 @@ func (c *compiler) resolveLoc(l *syntax.Loc) (Loc, bool) {
 	fn := c.prog.Funcs[c.prog.Threads[l.Thread]]
 	slot := fn.Reg(l.Name)
 	if slot < 0 {
+		// herd accepts a register the thread never uses; it stays 0.
 		var names []string
 		for _, r := range fn.Regs {
 			names = append(names, r.Name)
 		}
+		hint := ""
 		if s := Nearest(l.Name, names); s != "" {
-			c.errorf(l.Pos, "P%d has no register %s (did you mean %s?)", l.Thread, l.Name, s)
-		} else {
-			c.errorf(l.Pos, "P%d has no register %s", l.Thread, l.Name)
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		return Loc{}, false
+		c.warnf(l.Pos, "P%d never uses register %s%s; herd reads it as 0", l.Thread, l.Name, hint)
+		slot = fn.NLocals
+		fn.NLocals++
+		fn.Regs = append(fn.Regs, Reg{Name: l.Name, Slot: slot})
 	}
 	return Loc{Thread: l.Thread, Slot: slot, Name: fmt.Sprintf("%d:%s", l.Thread, l.Name)}, true
 }

@@ -22,12 +22,12 @@ func (b *fb) stmt(s syntax.Stmt) {
 	case *syntax.DeclStmt:
 		for _, v := range s.Specs {
 			b.pos = v.Pos
+			// C scope starts at the declarator: "int r4 = (r1 != r4);"
+			// reads the new, still zero r4.
+			slot := b.declare(v.Pos, v.Name)
 			if v.Init != nil {
 				b.value(v.Init)
-				slot := b.declare(v.Pos, v.Name)
 				b.emit(OpStore, int32(slot), 0)
-			} else {
-				b.declare(v.Pos, v.Name)
 			}
 		}
 	case *syntax.ExprStmt:

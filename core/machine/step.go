@@ -15,7 +15,6 @@ const (
 	Write
 	Acquire
 	Release
-	Wait // the end of a grace period reading reader state: never a race
 )
 
 // Access is one element of a footprint.
@@ -28,7 +27,7 @@ type Access struct {
 // the same location form a reversible race (the order matters and both
 // orders are possible).
 func Conflict(a, b AccessMode) bool {
-	if a == Read && b == Read || a == Wait || b == Wait {
+	if a == Read && b == Read {
 		return false
 	}
 	if a == Release && b == Acquire {
@@ -38,17 +37,8 @@ func Conflict(a, b AccessMode) bool {
 }
 
 // Orders reports whether an earlier access a orders a later access b
-// (happens-before): every conflict, plus release→acquire and the
-// reader's exit → the end of the grace period that waited for it.
-func Orders(a, b AccessMode) bool {
-	switch {
-	case a == Wait:
-		return false
-	case b == Wait:
-		return a != Read
-	}
-	return !(a == Read && b == Read)
-}
+// (happens-before): every conflict, plus release→acquire.
+func Orders(a, b AccessMode) bool { return !(a == Read && b == Read) }
 
 // Dependent reports whether two pending operations' accesses to one
 // location conflict in either order (used by sleep sets).
@@ -128,10 +118,10 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		for u := 0; u < w.L.NThreads; u++ {
 			buf = append(buf, Access{w.L.rcuLoc(u), Read})
 		}
-	case OpGPEnd:
-		for _, g := range w.gp[t] {
-			buf = append(buf, Access{w.L.rcuLoc(int(g.t)), Wait})
-		}
+	case OpGPEnd, OpSRCUGPEnd:
+		// The end of a grace period touches nothing another thread could
+		// reorder with it: it only waits. The explorer orders it after
+		// the read-side exits it waited for (see Waits).
 	case OpSRCULock:
 		if dom, ok := w.domain(op); ok {
 			buf = append(buf, Access{w.L.srcuLoc(dom, t), Write})
@@ -149,11 +139,6 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 			for u := 0; u < w.L.NThreads; u++ {
 				buf = append(buf, Access{w.L.srcuLoc(dom, u), Read})
 			}
-		}
-	case OpSRCUGPEnd:
-		for _, i := range w.srcuWait[t] {
-			s := w.srcu[i]
-			buf = append(buf, Access{w.L.srcuLoc(int(s.dom), int(s.creator)), Wait})
 		}
 	}
 	return buf
@@ -325,8 +310,15 @@ func (w *World) applySRCU(t int, op *Op) Effect {
 	}
 	switch op.Kind {
 	case OpSRCULock:
-		tok := w.srcuSeq[t]*int64(w.L.NThreads) + int64(t)
+		// Tokens are thread-local, so that two threads' srcu_read_lock()
+		// calls stay independent: the n-th lock of thread t returns
+		// 1000*(t+1)+n, the values the reference explorer of
+		// ../shared/litmus/STATES.tsv prints.
 		w.srcuSeq[t]++
+		tok := int64(t+1)*1000 + w.srcuSeq[t]
+		if w.srcuSeq[t] >= 1000 {
+			tok = int64(t+1)<<32 | w.srcuSeq[t]
+		}
 		w.srcu = append(w.srcu, srcuSection{dom: int32(dom), token: tok, creator: int32(t), active: true})
 		return Effect{Ret: Int(tok)}
 	case OpSRCUUnlock:
@@ -346,6 +338,38 @@ func (w *World) applySRCU(t int, op *Op) Effect {
 		w.srcuWait[t] = w.srcuWait[t][:0]
 	}
 	return Effect{}
+}
+
+// WaitRef names one read-side critical section a grace period waits for:
+// for RCU, the section of Thread that was active with Done completed
+// sections when the grace period started (it ends with Thread's
+// (Done+1)-th outermost rcu_read_unlock()); for SRCU, the section of
+// domain object Dom with token Token.
+type WaitRef struct {
+	SRCU   bool
+	Thread int
+	Done   int32
+	Dom    int
+	Token  int64
+}
+
+// Waits lists the sections the pending end of thread t's grace period
+// waits for. The explorer uses it to order the end of the grace period
+// after exactly those sections' exits, and after nothing else.
+func (w *World) Waits(t int, op *Op) []WaitRef {
+	var out []WaitRef
+	switch op.Kind {
+	case OpGPEnd:
+		for _, g := range w.gp[t] {
+			out = append(out, WaitRef{Thread: int(g.t), Done: g.done})
+		}
+	case OpSRCUGPEnd:
+		for _, i := range w.srcuWait[t] {
+			s := w.srcu[i]
+			out = append(out, WaitRef{SRCU: true, Thread: int(s.creator), Dom: int(s.dom), Token: s.token})
+		}
+	}
+	return out
 }
 
 // BlockedReason describes why op of thread t is not enabled, naming the

@@ -19,6 +19,7 @@ type Result struct {
 	Executions int // executions explored, complete or not
 	Exhaustive bool
 	StopReason string // why a non-exhaustive run stopped ("" when exhaustive)
+	Note       string // extra information, e.g. the PCT guarantee
 	Strategy   string
 	Seed       uint64
 	Findings   []Finding
@@ -58,12 +59,13 @@ type Finding struct {
 // Stats are counters about the exploration. They are deterministic; wall
 // time is not part of a Result.
 type Stats struct {
-	Executions   int // total executions explored
-	Complete     int // executions in which every thread finished
-	Deadlocked   int // executions that ended with every unfinished thread blocked
-	SleepBlocked int // executions cut short by the sleep set (DPOR)
-	Filtered     int // complete executions dropped by the filter clause
-	Errored      int // executions ended by a runtime error or bound
-	Steps        int // visible steps executed, replays included
-	MaxDepth     int // longest execution, in visible steps
+	Executions   int `json:"executions"`    // total executions explored
+	Complete     int `json:"complete"`      // executions in which every thread finished
+	Deadlocked   int `json:"deadlocked"`    // executions that ended with every unfinished thread blocked
+	SleepBlocked int `json:"sleep_blocked"` // executions cut short by the sleep set (DPOR)
+	Filtered     int `json:"filtered"`      // complete executions dropped by the filter clause
+	Errored      int `json:"errored"`       // executions ended by a runtime error or the step bound
+	Pruned       int `json:"pruned"`        // executions cut by the preemption bound
+	Steps        int `json:"steps"`         // visible steps executed, replays included
+	MaxDepth     int `json:"max_depth"`     // longest execution, in visible steps
 }

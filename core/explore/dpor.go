@@ -1,0 +1,281 @@
+package explore
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/vm"
+)
+
+// node is one scheduling point of the depth-first search: the state
+// after the first d steps of the current execution. Thread sets are bit
+// masks (at most 64 threads).
+type node struct {
+	enabled   uint64 // threads that could step here
+	sleep     uint64 // threads whose step here was covered by a sibling
+	done      uint64 // threads already explored from here
+	backtrack uint64 // threads that must be explored from here
+	chosen    int8   // the thread of the current execution's step
+	prev      int8   // the thread of the previous step, -1 at the root
+	pre       int32  // preemptions before this node
+	fresh     bool   // the chosen step is new: its races are not processed yet
+}
+
+// dpor runs the depth-first search. With reduce, backtrack sets come
+// from races (source-set DPOR with sleep sets); without, every enabled
+// thread is explored at every node (naive exhaustive search).
+func (e *explorer) dpor(reduce bool) {
+	x := newExecutor(e.prog, e.opt.MaxSteps, reduce)
+	var stack []node
+	var childSleep uint64
+	var raceBuf []int32
+	for e.budgetLeft() {
+		x.reset()
+		for d := 0; x.end == EndRunning; d++ {
+			if d == len(stack) {
+				nd, ok := e.newNode(x, stack, d, childSleep, reduce)
+				if !ok {
+					break
+				}
+				stack = append(stack, nd)
+			}
+			nd := &stack[d]
+			p := int(nd.chosen)
+			if !nd.fresh || !reduce {
+				x.step(p)
+				continue
+			}
+			childSleep = e.childSleep(x, nd, p)
+			t := x.threads[p]
+			fp := x.world.Footprint(p, &t.Pending, nil)
+			raceBuf = x.races(p, fp, x.tclock[p*x.n:p*x.n+x.n], int32(len(x.events)), raceBuf)
+			races := append([]int32(nil), raceBuf...)
+			x.step(p)
+			nd.fresh = false
+			n := int32(len(x.events)) - 1
+			for _, j := range races {
+				e.reverse(x, stack, j, p, x.clock(n), n)
+			}
+		}
+		if reduce && x.end == EndDeadlock {
+			e.blockedRaces(x, stack)
+		}
+		for i := range stack {
+			stack[i].fresh = false
+		}
+		if debugSched {
+			println(fmt.Sprint(x.sched), x.end)
+		}
+		e.observe(x)
+		if !e.backtrack(&stack) {
+			e.res.Exhaustive = e.stop == ""
+			return
+		}
+	}
+}
+
+// newNode creates the node at depth d of the current execution and picks
+// its first thread. It reports false (after ending the execution) if no
+// thread may step.
+func (e *explorer) newNode(x *executor, stack []node, d int, sleep uint64, reduce bool) (node, bool) {
+	en := x.enabled()
+	nd := node{enabled: en, prev: -1, fresh: true}
+	if !reduce {
+		sleep = 0
+	}
+	if d > 0 {
+		parent := &stack[d-1]
+		nd.prev = parent.chosen
+		nd.pre = parent.pre
+		if parent.prev >= 0 && parent.chosen != parent.prev && parent.enabled&(1<<uint(parent.prev)) != 0 {
+			nd.pre++
+		}
+	}
+	if d < len(e.opt.Prefix) {
+		p := e.opt.Prefix[d]
+		if p < 0 || p >= 64 || en&(1<<uint(p)) == 0 {
+			x.end = EndPruned
+			e.stop = "the given prefix is not a valid schedule"
+			return nd, false
+		}
+		nd.chosen, nd.backtrack = int8(p), 1<<uint(p)
+		return nd, true
+	}
+	nd.sleep = sleep
+	cand := e.allowed(&nd, en&^sleep)
+	if cand == 0 {
+		switch {
+		case en&^sleep == 0:
+			x.end = EndSleepBlocked
+		default:
+			x.end = EndPruned
+			e.pruned = true
+		}
+		return nd, false
+	}
+	nd.chosen = int8(pick(cand, nd.prev))
+	nd.backtrack = 1 << uint(nd.chosen)
+	if !reduce {
+		nd.backtrack = en
+	}
+	return nd, true
+}
+
+// allowed removes from cand the threads whose choice would exceed the
+// preemption bound.
+func (e *explorer) allowed(nd *node, cand uint64) uint64 {
+	if e.opt.MaxPreemptions < 0 || nd.prev < 0 || nd.enabled&(1<<uint(nd.prev)) == 0 {
+		return cand
+	}
+	if int(nd.pre) < e.opt.MaxPreemptions {
+		return cand
+	}
+	allowed := cand & (1 << uint(nd.prev))
+	if allowed != cand {
+		e.pruned = true
+	}
+	return allowed
+}
+
+// pick prefers the thread that ran last (no preemption), else the lowest.
+func pick(cand uint64, prev int8) int {
+	if prev >= 0 && cand&(1<<uint(prev)) != 0 {
+		return int(prev)
+	}
+	return bits.TrailingZeros64(cand)
+}
+
+// childSleep computes the sleep set of the node reached by stepping p:
+// the threads asleep or already explored here whose next operation is
+// independent of p's.
+func (e *explorer) childSleep(x *executor, nd *node, p int) uint64 {
+	cand := (nd.sleep | nd.done) &^ (1 << uint(p))
+	if cand == 0 {
+		return 0
+	}
+	fp := x.world.Footprint(p, &x.threads[p].Pending, nil)
+	var out uint64
+	for m := cand; m != 0; m &= m - 1 {
+		q := bits.TrailingZeros64(m)
+		t := x.threads[q]
+		if t.Status != vm.Ready {
+			continue
+		}
+		if !dependent(fp, x.world.Footprint(q, &t.Pending, nil)) {
+			out |= 1 << uint(q)
+		}
+	}
+	return out
+}
+
+func dependent(a, b []machine.Access) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Loc == y.Loc && machine.Dependent(x.Mode, y.Mode) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reverse handles a race between event j and a later step of thread p
+// whose clock is pc (event index last, or len(events) for a step that
+// could not run): it makes sure the node before j explores one of the
+// initials of notdep(j).p, the shortest way to run p's step first.
+func (e *explorer) reverse(x *executor, stack []node, j int32, p int, pc []uint32, last int32) {
+	i := int(j)
+	if i < len(e.opt.Prefix) {
+		return
+	}
+	var seen, initials uint64
+	var v []int32
+	consider := func(u int32, th int, uc []uint32) {
+		if seen&(1<<uint(th)) != 0 {
+			return
+		}
+		seen |= 1 << uint(th)
+		for _, w := range v {
+			if x.hb(w, uc) {
+				return
+			}
+		}
+		initials |= 1 << uint(th)
+	}
+	for k := j + 1; k < last; k++ {
+		if x.hb(j, x.clock(k)) {
+			continue
+		}
+		consider(k, x.events[k].Thread, x.clock(k))
+		v = append(v, k)
+	}
+	consider(last, p, pc)
+	nd := &stack[i]
+	if initials&nd.backtrack != 0 {
+		return
+	}
+	cand := initials & nd.enabled &^ nd.sleep
+	if cand == 0 {
+		cand = initials & nd.enabled
+	}
+	if cand == 0 {
+		cand = nd.enabled
+	}
+	nd.backtrack |= 1 << uint(bits.TrailingZeros64(cand))
+}
+
+// blockedRaces treats each blocked thread's pending operation as a step
+// at the end of a deadlocked execution: if it races with an earlier
+// step (a lock taken by another thread that never released it), the
+// order is reversed, so schedules in which the blocked thread wins are
+// explored too.
+func (e *explorer) blockedRaces(x *executor, stack []node) {
+	for p, t := range x.threads {
+		if t.Status != vm.Ready {
+			continue
+		}
+		fp := x.world.Footprint(p, &t.Pending, nil)
+		tc := x.tclock[p*x.n : p*x.n+x.n]
+		races := x.races(p, fp, tc, int32(len(x.events)), nil)
+		if len(races) == 0 {
+			continue
+		}
+		vc := append([]uint32(nil), tc...)
+		vc[p]++
+		for _, a := range fp {
+			for _, j := range x.locAcc[a.Loc] {
+				if machine.Orders(x.modeOf(j, a.Loc), a.Mode) {
+					join(vc, x.clock(j))
+				}
+			}
+		}
+		for _, j := range races {
+			e.reverse(x, stack, j, p, vc, int32(len(x.events)))
+		}
+	}
+}
+
+// backtrack moves the search to the next unexplored choice, popping
+// exhausted nodes. It reports false when the search is complete.
+func (e *explorer) backtrack(stack *[]node) bool {
+	s := *stack
+	for len(s) > 0 {
+		d := len(s) - 1
+		nd := &s[d]
+		nd.done |= 1 << uint(nd.chosen)
+		if d >= len(e.opt.Prefix) {
+			if cand := e.allowed(nd, nd.backtrack&^nd.done&^nd.sleep); cand != 0 {
+				nd.chosen = int8(bits.TrailingZeros64(cand))
+				nd.fresh = true
+				*stack = s
+				return true
+			}
+		}
+		s = s[:d]
+	}
+	*stack = s
+	return false
+}
+
+var debugSched = false

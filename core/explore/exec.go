@@ -1,0 +1,233 @@
+package explore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ptlab/ptlab/core/compile"
+	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/source"
+	"github.com/ptlab/ptlab/core/vm"
+)
+
+// End says how an execution ended.
+type End uint8
+
+// The ways an execution ends.
+const (
+	EndRunning      End = iota
+	EndComplete         // every thread finished
+	EndDeadlock         // unfinished threads, none enabled
+	EndCrash            // a thread oopsed (BUG_ON, runtime error)
+	EndStepBound        // a thread exceeded the visible-step bound
+	EndSleepBlocked     // DPOR: every enabled thread is in the sleep set
+	EndPruned           // a preemption bound left no allowed choice
+)
+
+// Event is one executed visible operation.
+type Event struct {
+	Thread int
+	Op     machine.Op
+	Ret    machine.Value
+	acc    [2]int32 // footprint: accs[acc[0]:acc[1]]
+	index  int32    // the event's index within its thread (0-based)
+}
+
+// Finding is a problem seen in one execution.
+type Finding struct {
+	Kind   string
+	Msg    string // one line, stable across executions (used to merge)
+	Report string // multi-line report
+	Pos    source.Pos
+	Thread int
+}
+
+// executor runs one execution at a time over fresh VM threads and a
+// fresh world. It knows nothing about search order: strategies tell it
+// which thread to step.
+type executor struct {
+	prog     *compile.Program
+	maxSteps int
+
+	world   *machine.World
+	threads []*vm.Thread
+	sched   []uint8
+	events  []Event
+	accs    []machine.Access
+	end     End
+	found   []Finding
+
+	// happens-before tracking, for DPOR
+	track  bool
+	n      int
+	clocks []uint32   // per event: n entries
+	tclock []uint32   // per thread: n entries, the thread's current clock
+	locAcc [][]int32  // per location: events that accessed it
+	fpBuf  []machine.Access
+}
+
+func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
+	x := &executor{prog: prog, maxSteps: maxSteps, track: track, n: len(prog.Threads)}
+	x.locAcc = make([][]int32, prog.Layout.NumLocations())
+	return x
+}
+
+// reset starts a new execution.
+func (x *executor) reset() {
+	x.world = machine.NewWorld(x.prog.Layout, x.prog.InitMem)
+	x.threads = x.threads[:0]
+	x.sched = x.sched[:0]
+	x.events = x.events[:0]
+	x.accs = x.accs[:0]
+	x.end = EndRunning
+	x.found = x.found[:0]
+	if x.track {
+		x.clocks = x.clocks[:0]
+		x.tclock = make([]uint32, x.n*x.n)
+		for i := range x.locAcc {
+			x.locAcc[i] = x.locAcc[i][:0]
+		}
+	}
+	for i := range x.prog.Threads {
+		t := vm.New(x.prog, i)
+		x.threads = append(x.threads, t)
+		x.afterRun(t)
+	}
+	x.checkEnd()
+}
+
+// enabled returns the mask of threads that can step now.
+func (x *executor) enabled() uint64 {
+	var m uint64
+	for i, t := range x.threads {
+		if t.Status == vm.Ready && x.world.Enabled(i, &t.Pending) {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
+}
+
+// checkEnd sets x.end if the execution cannot continue.
+func (x *executor) checkEnd() {
+	if x.end != EndRunning {
+		return
+	}
+	if x.enabled() != 0 {
+		return
+	}
+	for _, t := range x.threads {
+		if t.Status == vm.Ready {
+			x.end = EndDeadlock
+			x.deadlockFinding()
+			return
+		}
+	}
+	x.end = EndComplete
+}
+
+// step executes thread p's pending operation.
+func (x *executor) step(p int) {
+	t := x.threads[p]
+	if t.Steps >= x.maxSteps {
+		x.end = EndStepBound
+		x.addFinding(Finding{Kind: "step-bound", Thread: p, Pos: t.Pending.Pos,
+			Msg: fmt.Sprintf("P%d took %d visible steps without finishing: an unbounded loop, or a spin on a value or lock that never changes? (bound: --steps)", p, x.maxSteps)})
+		return
+	}
+	op := t.Pending
+	var fp []machine.Access
+	var waits []machine.WaitRef
+	if x.track {
+		fp = x.world.Footprint(p, &op, x.fpBuf[:0])
+		waits = x.world.Waits(p, &op)
+	}
+	eff := x.world.Apply(p, &op)
+	x.sched = append(x.sched, uint8(p))
+	if x.track {
+		x.fpBuf = fp
+		x.record(p, &op, eff, fp, waits)
+	} else {
+		x.events = append(x.events, Event{Thread: p, Op: op, Ret: eff.Ret})
+	}
+	if eff.Fault != "" {
+		t.Crash("runtime-error", eff.Fault, op.Pos)
+		x.afterRun(t)
+		return
+	}
+	if eff.Kind != "" {
+		x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Pos: op.Pos, Thread: p})
+	}
+	t.Complete(x.prog, eff.Ret)
+	x.afterRun(t)
+	x.checkEnd()
+}
+
+// afterRun collects what a thread reported while running local code.
+func (x *executor) afterRun(t *vm.Thread) {
+	for _, n := range t.Notes {
+		x.addFinding(Finding{Kind: n.Kind, Msg: n.Msg, Pos: n.Pos, Thread: t.ID})
+	}
+	t.Notes = t.Notes[:0]
+	switch t.Status {
+	case vm.Crashed:
+		f := t.Fault
+		msg := f.Msg
+		if f.Kind == "runtime-error" {
+			msg = fmt.Sprintf("%s at %s in P%d", f.Msg, f.Pos, t.ID)
+		}
+		x.addFinding(Finding{Kind: f.Kind, Msg: msg, Pos: f.Pos, Thread: t.ID})
+		if f.Kind == "step-bound" {
+			x.end = EndStepBound
+		} else {
+			x.end = EndCrash
+		}
+	case vm.Done:
+		if d := x.world.RCUDepth(t.ID); d > 0 {
+			pos := x.prog.Funcs[x.prog.Threads[t.ID]].End
+			x.addFinding(Finding{Kind: "rcu-unbalanced", Pos: pos, Thread: t.ID,
+				Msg: fmt.Sprintf("P%d returned inside an RCU read-side critical section (rcu_read_lock() without rcu_read_unlock(), depth %d) at %s", t.ID, d, pos)})
+		}
+	}
+}
+
+func (x *executor) addFinding(f Finding) {
+	for _, g := range x.found {
+		if g.Kind == f.Kind && g.Msg == f.Msg {
+			return
+		}
+	}
+	x.found = append(x.found, f)
+}
+
+// deadlockFinding describes a state in which no unfinished thread can
+// run: each blocked thread, where it is, and what it waits for.
+func (x *executor) deadlockFinding() {
+	var parts, lines []string
+	first := -1
+	for i, t := range x.threads {
+		if t.Status != vm.Ready {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		why := x.world.BlockedReason(i, &t.Pending)
+		parts = append(parts, fmt.Sprintf("P%d at %s waits in %s", i, t.Pending.Pos, why))
+		lines = append(lines, fmt.Sprintf("  P%d blocked at %s: %s", i, t.Pending.Pos, why))
+	}
+	for i, t := range x.threads {
+		if t.Status == vm.Done {
+			lines = append(lines, fmt.Sprintf("  P%d finished", i))
+		}
+	}
+	x.addFinding(Finding{Kind: "deadlock", Thread: first, Pos: x.threads[first].Pending.Pos,
+		Msg:    "deadlock: " + strings.Join(parts, "; "),
+		Report: "INFO: task hung: no thread can make progress\n" + strings.Join(lines, "\n")})
+}
+
+// Mem and Reg make the executor's final state a compile.State.
+func (x *executor) Mem(obj int) machine.Value {
+	return x.world.Mem[x.prog.Layout.Objects[obj].Base]
+}
+
+func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread].Reg(slot) }

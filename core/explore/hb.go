@@ -1,0 +1,134 @@
+package explore
+
+import "github.com/ptlab/ptlab/core/machine"
+
+// record appends an executed event with its footprint fp and computes its
+// vector clock: the thread's clock joined with the clock of every earlier
+// event that orders it (machine.Orders).
+//
+// The end of a grace period is ordered after exactly the read-side exits
+// it waited for (waits), not after later sections of the same readers.
+func (x *executor) record(p int, op *machine.Op, eff machine.Effect, fp []machine.Access, waits []machine.WaitRef) {
+	n := x.n
+	idx := int32(len(x.events))
+	start := int32(len(x.accs))
+	for _, a := range fp {
+		if eff.ReadOnly {
+			a.Mode = machine.Read
+		}
+		x.accs = append(x.accs, a)
+	}
+	tc := x.tclock[p*n : p*n+n]
+	ev := Event{Thread: p, Op: *op, Ret: eff.Ret, acc: [2]int32{start, int32(len(x.accs))}, index: int32(tc[p])}
+	x.events = append(x.events, ev)
+	base := len(x.clocks)
+	x.clocks = append(x.clocks, tc...)
+	c := x.clocks[base : base+n]
+	c[p]++
+	for _, a := range x.accs[start:] {
+		for _, j := range x.locAcc[a.Loc] {
+			if machine.Orders(x.modeOf(j, a.Loc), a.Mode) {
+				join(c, x.clock(j))
+			}
+		}
+		x.locAcc[a.Loc] = append(x.locAcc[a.Loc], idx)
+	}
+	for _, w := range waits {
+		if j := x.exitOf(w, idx); j >= 0 {
+			join(c, x.clock(j))
+		}
+	}
+	copy(tc, c)
+}
+
+// exitOf finds the event (before limit) that ended the read-side section
+// w names, or -1.
+func (x *executor) exitOf(w machine.WaitRef, limit int32) int32 {
+	seen := int32(0)
+	for j := int32(0); j < limit; j++ {
+		ev := &x.events[j]
+		switch {
+		case w.SRCU:
+			if ev.Op.Kind == machine.OpSRCUUnlock && ev.Op.Addr.IsPtr() && ev.Op.Addr.Object() == w.Dom && ev.Op.Arg == machine.Int(w.Token) {
+				return j
+			}
+		case ev.Thread == w.Thread && ev.Op.Kind == machine.OpRCUUnlock && ev.acc[1] > ev.acc[0]:
+			// An outermost rcu_read_unlock(): the only kind with a footprint.
+			if seen == w.Done {
+				return j
+			}
+			seen++
+		}
+	}
+	return -1
+}
+
+func join(dst, src []uint32) {
+	for i, v := range src {
+		if v > dst[i] {
+			dst[i] = v
+		}
+	}
+}
+
+func (x *executor) clock(j int32) []uint32 {
+	return x.clocks[int(j)*x.n : int(j)*x.n+x.n]
+}
+
+// modeOf returns how event j accessed loc.
+func (x *executor) modeOf(j int32, loc int32) machine.AccessMode {
+	ev := &x.events[j]
+	for _, a := range x.accs[ev.acc[0]:ev.acc[1]] {
+		if a.Loc == loc {
+			return a.Mode
+		}
+	}
+	return machine.Read
+}
+
+// hb reports whether event j happens before a point whose clock is c.
+func (x *executor) hb(j int32, c []uint32) bool {
+	ev := &x.events[j]
+	return c[ev.Thread] > uint32(ev.index)
+}
+
+// races returns the earlier events in a reversible race with an access
+// set acc by thread p whose clock before the access is pc: they conflict
+// (machine.Conflict), are not already ordered before p, and are not
+// ordered before another such event (the race is immediate).
+func (x *executor) races(p int, acc []machine.Access, pc []uint32, limit int32, out []int32) []int32 {
+	out = out[:0]
+	for _, a := range acc {
+		for _, j := range x.locAcc[a.Loc] {
+			if j >= limit {
+				break
+			}
+			ev := &x.events[j]
+			if ev.Thread == p || x.hb(j, pc) || !machine.Conflict(x.modeOf(j, a.Loc), a.Mode) {
+				continue
+			}
+			dup := false
+			for _, k := range out {
+				dup = dup || k == j
+			}
+			if !dup {
+				out = append(out, j)
+			}
+		}
+	}
+	// Keep only immediate races.
+	var keep []int32
+	for i, j := range out {
+		immediate := true
+		for k, r := range out {
+			if k != i && x.hb(j, x.clock(r)) {
+				immediate = false
+				break
+			}
+		}
+		if immediate {
+			keep = append(keep, j)
+		}
+	}
+	return keep
+}
