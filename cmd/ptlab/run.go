@@ -88,4 +88,3 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return status
 }
-

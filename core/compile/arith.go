@@ -5,6 +5,14 @@ import (
 	"github.com/ptlab/ptlab/core/syntax"
 )
 
+// BinaryOp computes the OpBinary instruction whose B operand is op.
+func BinaryOp(op int32, x, y machine.Value) (machine.Value, string) {
+	return binop(syntax.Token(op), x, y)
+}
+
+// UnaryOp computes the OpUnary instruction whose B operand is op.
+func UnaryOp(op int32, x machine.Value) machine.Value { return Unop(syntax.Token(op), x) }
+
 // Binop computes x op y for the VM and for constant folding. Pointer
 // arithmetic keeps the object; comparing a pointer with an integer
 // compares unequal unless both are the same value. The second result is

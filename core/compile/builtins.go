@@ -26,7 +26,7 @@ type builtin struct {
 	args   []argKind // in source order
 	addr   int       // index in args of the address operand, -1 if none
 	result bool
-	check  int // OpCheck kind + 1, 0 if not a check
+	check  int            // OpCheck kind + 1, 0 if not a check
 	second machine.OpKind // the second step of a two-step primitive (synchronize_rcu)
 	one    bool           // the operation's Arg is the constant 1 (atomic_inc, atomic_dec)
 }

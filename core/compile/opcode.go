@@ -5,24 +5,24 @@ type Opcode uint8
 
 // The instruction set. A, B are the instruction's operands.
 const (
-	OpNop     Opcode = iota
-	OpConst          // → Consts[A]
-	OpInt            // → int(A)
-	OpAddr           // → &object A
-	OpLoad           // → slot A
-	OpStore          // v → ; slot A = v
-	OpPop            // v →
-	OpDup            // v → v v
-	OpUnary          // x → op(x); B = syntax token (SUB, NOT, TILDE)
-	OpBinary         // x y → x op y; B = syntax token
-	OpJump           // pc = A
-	OpJumpIfZero     // c → ; if !c: pc = A
-	OpJumpIfNonZero  // c → ; if c: pc = A
-	OpCall           // args... → ret; call Funcs[A] with B args
-	OpReturn         // v → (to caller) ; helper with a value
-	OpReturnVoid     // → ; helper without a value, or end of thread
-	OpVisible        // operands... → [ret]; yield Tmpls[A] to the scheduler
-	OpCheck          // c → [c]; A = check kind (BUG_ON, WARN_ON, ...)
+	OpNop           Opcode = iota
+	OpConst                // → Consts[A]
+	OpInt                  // → int(A)
+	OpAddr                 // → &object A
+	OpLoad                 // → slot A
+	OpStore                // v → ; slot A = v
+	OpPop                  // v →
+	OpDup                  // v → v v
+	OpUnary                // x → op(x); B = syntax token (SUB, NOT, TILDE)
+	OpBinary               // x y → x op y; B = syntax token
+	OpJump                 // pc = A
+	OpJumpIfZero           // c → ; if !c: pc = A
+	OpJumpIfNonZero        // c → ; if c: pc = A
+	OpCall                 // args... → ret; call Funcs[A] with B args
+	OpReturn               // v → (to caller) ; helper with a value
+	OpReturnVoid           // → ; helper without a value, or end of thread
+	OpVisible              // operands... → [ret]; yield Tmpls[A] to the scheduler
+	OpCheck                // c → [c]; A = check kind (BUG_ON, WARN_ON, ...)
 )
 
 var opcodeNames = [...]string{
@@ -48,11 +48,11 @@ type Instr struct {
 
 // Check kinds for OpCheck.
 const (
-	CheckBUG_ON         = iota // oops when true
-	CheckWARN_ON               // warn when true; value is the condition
-	CheckWARN_ON_ONCE          // warn the first time it is true
-	CheckVM_WARN_ON_ONCE       // same, CONFIG_DEBUG_VM=y
-	CheckVM_BUG_ON             // oops when true, CONFIG_DEBUG_VM=y
+	CheckBUG_ON          = iota // oops when true
+	CheckWARN_ON                // warn when true; value is the condition
+	CheckWARN_ON_ONCE           // warn the first time it is true
+	CheckVM_WARN_ON_ONCE        // same, CONFIG_DEBUG_VM=y
+	CheckVM_BUG_ON              // oops when true, CONFIG_DEBUG_VM=y
 )
 
 // CheckNames are the kernel macro names, indexed by check kind.

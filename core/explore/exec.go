@@ -60,9 +60,9 @@ type executor struct {
 	// happens-before tracking, for DPOR
 	track  bool
 	n      int
-	clocks []uint32   // per event: n entries
-	tclock []uint32   // per thread: n entries, the thread's current clock
-	locAcc [][]int32  // per location: events that accessed it
+	clocks []uint32  // per event: n entries
+	tclock []uint32  // per thread: n entries, the thread's current clock
+	locAcc [][]int32 // per location: events that accessed it
 	fpBuf  []machine.Access
 }
 

@@ -84,13 +84,13 @@ type Result struct {
 }
 
 type explorer struct {
-	prog  *compile.Program
-	opt   Options
-	fp    uint32
-	res   *Result
-	index map[string]int // outcome key → index in res.Outcomes (lookup only)
-	ctx   context.Context
-	start time.Time
+	prog   *compile.Program
+	opt    Options
+	fp     uint32
+	res    *Result
+	index  map[string]int // outcome key → index in res.Outcomes (lookup only)
+	ctx    context.Context
+	start  time.Time
 	stop   string
 	pruned bool // a preemption bound removed a choice
 }

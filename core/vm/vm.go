@@ -12,7 +12,6 @@ import (
 	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/machine"
 	"github.com/ptlab/ptlab/core/source"
-	"github.com/ptlab/ptlab/core/syntax"
 )
 
 // Status is a thread's state between scheduling points.
@@ -164,11 +163,11 @@ func (t *Thread) Run(prog *compile.Program) {
 			t.Stack = append(t.Stack, t.Stack[len(t.Stack)-1])
 		case compile.OpUnary:
 			n := len(t.Stack) - 1
-			t.Stack[n] = compile.Unop(syntax.Token(in.B), t.Stack[n])
+			t.Stack[n] = compile.UnaryOp(in.B, t.Stack[n])
 		case compile.OpBinary:
 			y := t.pop()
 			n := len(t.Stack) - 1
-			v, err := compile.Binop(syntax.Token(in.B), t.Stack[n], y)
+			v, err := compile.BinaryOp(in.B, t.Stack[n], y)
 			if err != "" {
 				t.crash("runtime-error", err, fn.Pos[fr.PC])
 				return
