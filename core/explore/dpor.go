@@ -1,7 +1,6 @@
 package explore
 
 import (
-	"fmt"
 	"math/bits"
 
 	"github.com/ptlab/ptlab/core/machine"
@@ -26,7 +25,7 @@ type node struct {
 // from races (source-set DPOR with sleep sets); without, every enabled
 // thread is explored at every node (naive exhaustive search).
 func (e *explorer) dpor(reduce bool) {
-	x := newExecutor(e.prog, e.opt.MaxSteps, reduce)
+	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
 	var stack []node
 	var childSleep uint64
 	var raceBuf []int32
@@ -63,9 +62,6 @@ func (e *explorer) dpor(reduce bool) {
 		}
 		for i := range stack {
 			stack[i].fresh = false
-		}
-		if debugSched {
-			println(fmt.Sprint(x.sched), x.end)
 		}
 		e.observe(x)
 		if !e.backtrack(&stack) {
@@ -277,5 +273,3 @@ func (e *explorer) backtrack(stack *[]node) bool {
 	*stack = s
 	return false
 }
-
-var debugSched = false

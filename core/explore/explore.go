@@ -41,6 +41,7 @@ type Options struct {
 	Timeout        time.Duration
 	Token          string // for "replay"
 	Prefix         []int  // forced first choices ("continue from here")
+	CountTraces    bool   // count distinct Mazurkiewicz traces (Result.Traces)
 	Progress       func(executions int)
 }
 
@@ -75,6 +76,7 @@ type Result struct {
 	Filtered     int
 	Steps        int
 	MaxDepth     int
+	Traces       int // distinct Mazurkiewicz traces among the executions (with CountTraces)
 	Pos, Neg     int
 	Outcomes     []Outcome // sorted by value
 	Findings     []FoundFinding
@@ -88,7 +90,8 @@ type explorer struct {
 	opt    Options
 	fp     uint32
 	res    *Result
-	index  map[string]int // outcome key → index in res.Outcomes (lookup only)
+	index  map[string]int  // outcome key → index in res.Outcomes (lookup only)
+	traces map[string]bool // trace keys seen (lookup and len only)
 	ctx    context.Context
 	start  time.Time
 	stop   string
@@ -107,7 +110,7 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (*Result, 
 		return nil, fmt.Errorf("%d threads: ptlab explores at most 64", len(prog.Threads))
 	}
 	e := &explorer{prog: prog, opt: opt, fp: Fingerprint(prog), res: &Result{Strategy: opt.Strategy},
-		index: map[string]int{}, ctx: ctx, start: time.Now()}
+		index: map[string]int{}, traces: map[string]bool{}, ctx: ctx, start: time.Now()}
 	var err error
 	switch opt.Strategy {
 	case "dpor":
@@ -167,6 +170,10 @@ func (e *explorer) observe(x *executor) {
 	}
 	for _, f := range x.found {
 		e.addFinding(f, token)
+	}
+	if e.opt.CountTraces && x.track && x.end != EndSleepBlocked && x.end != EndPruned {
+		e.traces[x.traceKey()] = true
+		r.Traces = len(e.traces)
 	}
 	switch x.end {
 	case EndComplete:

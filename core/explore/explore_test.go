@@ -1,0 +1,298 @@
+package explore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ptlab/ptlab/core/compile"
+	"github.com/ptlab/ptlab/core/syntax"
+)
+
+func mustCompile(t testing.TB, src string) *compile.Program {
+	t.Helper()
+	f, errs := syntax.Parse("test.litmus", src)
+	if errs.Err() != nil {
+		t.Fatal(errs)
+	}
+	prog, diags := compile.Compile("test.litmus", f)
+	if prog == nil {
+		t.Fatal(diags)
+	}
+	return prog
+}
+
+// run explores prog; a zero MaxPreemptions means "no bound" here.
+func run(t testing.TB, prog *compile.Program, opt Options) *Result {
+	t.Helper()
+	if opt.MaxPreemptions == 0 {
+		opt.MaxPreemptions = -1
+	}
+	res, err := Explore(context.Background(), prog, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// outcomeSet renders the distinct final states.
+func outcomeSet(r *Result) string {
+	var s []string
+	for _, o := range r.Outcomes {
+		s = append(s, fmt.Sprint(o.Values))
+	}
+	return strings.Join(s, " ")
+}
+
+// Each case gives the number of interleavings (naive) and of
+// Mazurkiewicz traces, derived by hand in the comment.
+var countCases = []struct {
+	name          string
+	src           string
+	naive, traces int
+}{
+	// Two independent writes: 2!/(1!1!) = 2 interleavings, 1 trace.
+	{"indep", `C indep
+{}
+P0(int *x) { WRITE_ONCE(*x, 1); }
+P1(int *y) { WRITE_ONCE(*y, 1); }
+exists (x=1)`, 2, 1},
+	// Store buffering: 4!/(2!2!) = 6 interleavings. A trace is fixed by
+	// the order of each read against the other thread's write, and the
+	// two reads cannot both come first: 3 traces.
+	{"SB", `C SB
+{}
+P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
+P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
+exists (0:r0=0 /\ 1:r0=0)`, 6, 3},
+	// Three readers of one location never conflict: 3! = 6, 1 trace.
+	{"readers", `C readers
+{ x=1; }
+P0(int *x) { int r0; r0 = READ_ONCE(*x); }
+P1(int *x) { int r0; r0 = READ_ONCE(*x); }
+P2(int *x) { int r0; r0 = READ_ONCE(*x); }
+exists (0:r0=1)`, 6, 1},
+	// Lost update, each thread reads x then writes it: 6 interleavings.
+	// r r w w and r r w' w' ... the two orders that start with both
+	// reads differ only in the write order relative to reads that are
+	// already fixed; the orders are rw r'w', r'w' rw, r r' w w', r r' w' w,
+	// r' r w w', r' r w' w, where swapping the leading reads does not
+	// change the trace: 4 traces.
+	{"lostupdate", `C lostupdate
+{}
+P0(int *x) { int r0; r0 = READ_ONCE(*x); WRITE_ONCE(*x, r0 + 1); }
+P1(int *x) { int r0; r0 = READ_ONCE(*x); WRITE_ONCE(*x, r0 + 1); }
+exists (x=1)`, 6, 4},
+	// Two critical sections on one lock: a thread cannot enter while the
+	// other holds the lock, so only the order of the sections varies: 2
+	// interleavings, 2 traces.
+	{"locks", `C locks
+{}
+P0(int *x, spinlock_t *l) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
+P1(int *x, spinlock_t *l) { spin_lock(l); WRITE_ONCE(*x, 2); spin_unlock(l); }
+exists (x=1)`, 2, 2},
+}
+
+func TestExecutionCounts(t *testing.T) {
+	for _, c := range countCases {
+		t.Run(c.name, func(t *testing.T) {
+			prog := mustCompile(t, c.src)
+			naive := run(t, prog, Options{Strategy: "naive", CountTraces: true})
+			if naive.Executions != c.naive {
+				t.Errorf("naive explored %d executions, want %d", naive.Executions, c.naive)
+			}
+			if naive.Traces != c.traces {
+				t.Errorf("naive saw %d distinct traces, want %d", naive.Traces, c.traces)
+			}
+			dpor := run(t, prog, Options{Strategy: "dpor", CountTraces: true})
+			if dpor.Traces != c.traces {
+				t.Errorf("dpor covered %d traces, want %d", dpor.Traces, c.traces)
+			}
+			if dpor.Executions-dpor.SleepBlocked < c.traces || dpor.Executions > c.naive {
+				t.Errorf("dpor explored %d executions (%d sleep-blocked); want between %d traces and %d interleavings", dpor.Executions, dpor.SleepBlocked, c.traces, c.naive)
+			}
+			if !naive.Exhaustive || !dpor.Exhaustive {
+				t.Errorf("not exhaustive: naive %v dpor %v", naive.Exhaustive, dpor.Exhaustive)
+			}
+			if outcomeSet(naive) != outcomeSet(dpor) {
+				t.Errorf("outcomes differ: naive %s, dpor %s", outcomeSet(naive), outcomeSet(dpor))
+			}
+		})
+	}
+}
+
+func TestStrategiesAgreeOnOutcomes(t *testing.T) {
+	for _, c := range countCases {
+		prog := mustCompile(t, c.src)
+		want := outcomeSet(run(t, prog, Options{Strategy: "naive"}))
+		for _, s := range []string{"random", "pct"} {
+			got := run(t, prog, Options{Strategy: s, Seed: 7, MaxExecutions: 500})
+			if outcomeSet(got) != want {
+				t.Errorf("%s: %s found %s, naive %s", c.name, s, outcomeSet(got), want)
+			}
+			if got.Exhaustive {
+				t.Errorf("%s: %s claims to be exhaustive", c.name, s)
+			}
+		}
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	prog := mustCompile(t, countCases[3].src)
+	for _, s := range []string{"dpor", "naive", "random", "pct"} {
+		a := run(t, prog, Options{Strategy: s, Seed: 3, MaxExecutions: 200})
+		b := run(t, prog, Options{Strategy: s, Seed: 3, MaxExecutions: 200})
+		if fmt.Sprintf("%+v", a) != fmt.Sprintf("%+v", b) {
+			t.Errorf("%s: two runs differ", s)
+		}
+	}
+}
+
+// A lock taken and never released by one thread: the other thread can
+// still complete if it runs first. Exploration must find that execution
+// even though, run the other way round, the blocked acquisition never
+// happens.
+func TestDeadlockAlternativeExplored(t *testing.T) {
+	prog := mustCompile(t, `C unmatched
+{}
+P0(spinlock_t *l) { spin_lock(l); }
+P1(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
+exists (x=1)`)
+	for _, s := range []string{"dpor", "naive"} {
+		r := run(t, prog, Options{Strategy: s})
+		if r.Complete == 0 || r.Deadlocked == 0 || r.Pos == 0 {
+			t.Errorf("%s: complete %d deadlocked %d pos %d; want both kinds and x=1 reachable", s, r.Complete, r.Deadlocked, r.Pos)
+		}
+		if !slices.ContainsFunc(r.Findings, func(f FoundFinding) bool { return f.Kind == "deadlock" }) {
+			t.Errorf("%s: no deadlock finding", s)
+		}
+	}
+}
+
+func TestPreemptionBound(t *testing.T) {
+	prog := mustCompile(t, countCases[1].src)
+	r := run(t, prog, Options{Strategy: "naive", MaxPreemptions: 0})
+	if r.Executions != 6 {
+		t.Fatalf("unbounded naive explored %d, want 6", r.Executions)
+	}
+	r, err := Explore(context.Background(), prog, Options{Strategy: "naive", MaxPreemptions: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without preemptions only the two serial orders remain.
+	if r.Complete != 2 || r.Exhaustive {
+		t.Errorf("bound 0: %d complete, exhaustive %v; want 2 and false", r.Complete, r.Exhaustive)
+	}
+	if !strings.Contains(r.StopReason, "preemption bound") {
+		t.Errorf("stop reason %q does not name the preemption bound", r.StopReason)
+	}
+}
+
+func TestStepBound(t *testing.T) {
+	prog := mustCompile(t, `C spin
+{}
+P0(int *x) { while (READ_ONCE(*x) == 0) ; }
+P1(int *x) { WRITE_ONCE(*x, 1); }
+exists (x=1)`)
+	r := run(t, prog, Options{Strategy: "dpor", MaxSteps: 20})
+	if r.Exhaustive || r.StepBounded == 0 || !strings.Contains(r.StopReason, "step bound") {
+		t.Fatalf("exhaustive %v, step-bounded %d, reason %q", r.Exhaustive, r.StepBounded, r.StopReason)
+	}
+	var f *FoundFinding
+	for i := range r.Findings {
+		if r.Findings[i].Kind == "step-bound" {
+			f = &r.Findings[i]
+		}
+	}
+	if f == nil || !strings.Contains(f.Msg, "unbounded loop") || f.Pos.Line != 3 {
+		t.Errorf("step-bound finding %+v: want a message naming an unbounded loop at line 3", f)
+	}
+}
+
+func TestLocalLoopBound(t *testing.T) {
+	prog := mustCompile(t, `C localspin
+{}
+P0(int *x) { int i; for (i = 0; i >= 0; i = i * 1) { } WRITE_ONCE(*x, 1); }
+exists (x=1)`)
+	r := run(t, prog, Options{Strategy: "dpor"})
+	if r.StepBounded != 1 || r.Exhaustive {
+		t.Fatalf("step-bounded %d exhaustive %v", r.StepBounded, r.Exhaustive)
+	}
+	if f := r.Findings[0]; f.Kind != "step-bound" || !strings.Contains(f.Msg, "unbounded loop over local variables") {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+func TestExecutionBound(t *testing.T) {
+	prog := mustCompile(t, countCases[1].src)
+	r := run(t, prog, Options{Strategy: "naive", MaxExecutions: 2})
+	if r.Executions != 2 || r.Exhaustive || !strings.Contains(r.StopReason, "execution bound") {
+		t.Errorf("executions %d exhaustive %v reason %q", r.Executions, r.Exhaustive, r.StopReason)
+	}
+}
+
+func TestReplayTokens(t *testing.T) {
+	prog := mustCompile(t, countCases[3].src)
+	r := run(t, prog, Options{Strategy: "dpor"})
+	for _, o := range r.Outcomes {
+		rr := run(t, prog, Options{Strategy: "replay", Token: o.Token})
+		if len(rr.Outcomes) != 1 || fmt.Sprint(rr.Outcomes[0].Values) != fmt.Sprint(o.Values) {
+			t.Errorf("token %s replayed to %s, want %v", o.Token, outcomeSet(rr), o.Values)
+		}
+	}
+}
+
+func TestTokenErrors(t *testing.T) {
+	prog := mustCompile(t, countCases[1].src)
+	other := mustCompile(t, countCases[3].src)
+	good := run(t, other, Options{Strategy: "dpor"}).Outcomes[0].Token
+	fp := Fingerprint(prog)
+	cases := []struct{ tok, want string }{
+		{"garbage", "malformed replay token"},
+		{"ptl1.!!!", "malformed replay token"},
+		{"ptl1.AQ", "malformed replay token"},
+		{"ptl9.AAAA", "newer ptlab"},
+		{good, "different script"},
+		{EncodeToken(fp, []uint8{5}), "cannot run there"},
+		{EncodeToken(fp, []uint8{0}), "unfinished"},
+		{EncodeToken(fp, []uint8{0, 0, 1, 1, 1}), "ended after"},
+	}
+	for _, c := range cases {
+		_, err := Explore(context.Background(), prog, Options{Strategy: "replay", Token: c.tok, MaxPreemptions: -1})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("token %q: error %v, want it to mention %q", c.tok, err, c.want)
+		}
+	}
+}
+
+func TestPrefix(t *testing.T) {
+	prog := mustCompile(t, countCases[1].src)
+	// After P1 runs first, the executions that remain are those starting
+	// with P1: 3 of the 6 interleavings.
+	r := run(t, prog, Options{Strategy: "naive", Prefix: []int{1}})
+	if r.Executions != 3 || !r.Exhaustive {
+		t.Errorf("naive from prefix [1]: %d executions, exhaustive %v; want 3, true", r.Executions, r.Exhaustive)
+	}
+	d := run(t, prog, Options{Strategy: "dpor", Prefix: []int{1}})
+	if outcomeSet(d) != outcomeSet(r) {
+		t.Errorf("dpor from prefix: %s, naive %s", outcomeSet(d), outcomeSet(r))
+	}
+}
+
+func FuzzToken(f *testing.F) {
+	f.Add(EncodeToken(1, []uint8{0, 0, 1, 2, 2, 2}))
+	f.Add("ptl1.")
+	f.Add("ptl1.AQAAAAEAAQ")
+	f.Fuzz(func(t *testing.T, tok string) {
+		sched, err := DecodeToken(tok, 0)
+		if err != nil {
+			return
+		}
+		back, err := DecodeToken(EncodeToken(7, sched), 7)
+		if err != nil || !slices.Equal(back, sched) {
+			t.Fatalf("round trip of %v: %v, %v", sched, back, err)
+		}
+	})
+}
