@@ -27,17 +27,32 @@ type node struct {
 func (e *explorer) dpor(reduce bool) {
 	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
 	var stack []node
+	var snaps []snapshot // snaps[d]: the state before step d of the current execution
 	var childSleep uint64
 	var raceBuf []int32
 	for e.budgetLeft() {
-		x.reset()
-		for d := 0; x.end == EndRunning; d++ {
+		d0 := 0
+		if len(stack) == 0 {
+			x.reset()
+		} else {
+			d0 = len(stack) - 1 // the node whose choice backtrack changed
+			x.restore(snaps, d0)
+			// The node now steps another thread: keep that thread's state.
+			q := int(stack[d0].chosen)
+			snaps[d0].thread.CopyFrom(x.threads[q])
+			snaps[d0].tid = q
+		}
+		for d := d0; x.end == EndRunning; d++ {
 			if d == len(stack) {
 				nd, ok := e.newNode(x, stack, d, childSleep, reduce)
 				if !ok {
 					break
 				}
 				stack = append(stack, nd)
+				if d == len(snaps) {
+					snaps = append(snaps, snapshot{})
+				}
+				x.save(&snaps[d], int(nd.chosen))
 			}
 			nd := &stack[d]
 			p := int(nd.chosen)
@@ -47,9 +62,9 @@ func (e *explorer) dpor(reduce bool) {
 			}
 			childSleep = e.childSleep(x, nd, p)
 			t := x.threads[p]
-			fp := x.world.Footprint(p, &t.Pending, nil)
-			raceBuf = x.races(p, fp, x.tclock[p*x.n:p*x.n+x.n], int32(len(x.events)), raceBuf)
-			races := append([]int32(nil), raceBuf...)
+			x.fpScratch = x.world.Footprint(p, &t.Pending, x.fpScratch[:0])
+			raceBuf = x.races(p, x.fpScratch, x.tclock[p*x.n:p*x.n+x.n], int32(len(x.events)), raceBuf)
+			races := raceBuf
 			x.step(p)
 			nd.fresh = false
 			n := int32(len(x.events)) - 1
@@ -150,7 +165,8 @@ func (e *explorer) childSleep(x *executor, nd *node, p int) uint64 {
 	if cand == 0 {
 		return 0
 	}
-	fp := x.world.Footprint(p, &x.threads[p].Pending, nil)
+	fp := x.world.Footprint(p, &x.threads[p].Pending, x.fpScratch[:0])
+	x.fpScratch = fp
 	var out uint64
 	for m := cand; m != 0; m &= m - 1 {
 		q := bits.TrailingZeros64(m)
@@ -158,7 +174,8 @@ func (e *explorer) childSleep(x *executor, nd *node, p int) uint64 {
 		if t.Status != vm.Ready {
 			continue
 		}
-		if !dependent(fp, x.world.Footprint(q, &t.Pending, nil)) {
+		x.fpScratch2 = x.world.Footprint(q, &t.Pending, x.fpScratch2[:0])
+		if !dependent(fp, x.fpScratch2) {
 			out |= 1 << uint(q)
 		}
 	}

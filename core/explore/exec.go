@@ -64,6 +64,10 @@ type executor struct {
 	tclock []uint32  // per thread: n entries, the thread's current clock
 	locAcc [][]int32 // per location: events that accessed it
 	fpBuf  []machine.Access
+
+	// scratch storage for the search
+	fpScratch, fpScratch2 []machine.Access
+	raceKeep              []int32
 }
 
 func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
@@ -231,3 +235,59 @@ func (x *executor) Mem(obj int) machine.Value {
 }
 
 func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread].Reg(slot) }
+
+// snapshot is the executor's state before a step, so the search can
+// return to a scheduling point without re-executing the steps before it.
+// Only the thread about to step changes during the step, so a snapshot
+// keeps the world and that one thread; restoring to depth d takes every
+// other thread's state from the first later snapshot in which it steps.
+type snapshot struct {
+	world  machine.World
+	thread vm.Thread // the state of the thread that steps next
+	tid    int
+	nFound int
+	tclock []uint32
+}
+
+// save records the current state before thread p's step in s, reusing
+// its storage.
+func (x *executor) save(s *snapshot, p int) {
+	s.world.CopyFrom(x.world)
+	s.thread.CopyFrom(x.threads[p])
+	s.tid = p
+	s.nFound = len(x.found)
+	s.tclock = append(s.tclock[:0], x.tclock...)
+}
+
+// restore returns to the state before step d, given the snapshots of
+// steps d and after in the current execution.
+func (x *executor) restore(snaps []snapshot, d int) {
+	s := &snaps[d]
+	x.world.CopyFrom(&s.world)
+	var done uint64
+	for k := d; k < len(x.sched); k++ {
+		t := snaps[k].tid
+		if done&(1<<uint(t)) == 0 {
+			done |= 1 << uint(t)
+			x.threads[t].CopyFrom(&snaps[k].thread)
+		}
+	}
+	x.found = x.found[:s.nFound]
+	x.end = EndRunning
+	x.sched = x.sched[:d]
+	if x.track && d < len(x.events) {
+		x.accs = x.accs[:x.events[d].acc[0]]
+	}
+	x.events = x.events[:d]
+	if !x.track {
+		return
+	}
+	x.clocks = x.clocks[:d*x.n]
+	copy(x.tclock, s.tclock)
+	for i, l := range x.locAcc {
+		for len(l) > 0 && l[len(l)-1] >= int32(d) {
+			l = l[:len(l)-1]
+		}
+		x.locAcc[i] = l
+	}
+}

@@ -21,9 +21,9 @@ package explore
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ptlab/ptlab/core/compile"
@@ -95,6 +95,7 @@ type explorer struct {
 	ctx    context.Context
 	start  time.Time
 	stop   string
+	keyBuf []byte
 	pruned bool // a preemption bound removed a choice
 }
 
@@ -207,17 +208,22 @@ func (e *explorer) observe(x *executor) {
 	} else {
 		r.Neg++
 	}
-	vals := make([]machine.Value, len(e.prog.Locs))
-	var key strings.Builder
-	for i, l := range e.prog.Locs {
-		vals[i] = l.Value(x)
-		fmt.Fprintf(&key, "%d/%d,", vals[i].Obj, vals[i].Int)
+	key := e.keyBuf[:0]
+	for _, l := range e.prog.Locs {
+		v := l.Value(x)
+		key = binary.AppendVarint(key, int64(v.Obj))
+		key = binary.AppendVarint(key, v.Int)
 	}
-	if i, ok := e.index[key.String()]; ok {
+	e.keyBuf = key
+	if i, ok := e.index[string(key)]; ok {
 		r.Outcomes[i].Count++
 		return
 	}
-	e.index[key.String()] = len(r.Outcomes)
+	vals := make([]machine.Value, len(e.prog.Locs))
+	for i, l := range e.prog.Locs {
+		vals[i] = l.Value(x)
+	}
+	e.index[string(key)] = len(r.Outcomes)
 	r.Outcomes = append(r.Outcomes, Outcome{Values: vals, Count: 1, Satisfies: sat, Token: token()})
 }
 

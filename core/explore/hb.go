@@ -117,7 +117,7 @@ func (x *executor) races(p int, acc []machine.Access, pc []uint32, limit int32, 
 		}
 	}
 	// Keep only immediate races.
-	var keep []int32
+	keep := x.raceKeep[:0]
 	for i, j := range out {
 		immediate := true
 		for k, r := range out {
@@ -130,5 +130,6 @@ func (x *executor) races(p int, acc []machine.Access, pc []uint32, limit int32, 
 			keep = append(keep, j)
 		}
 	}
-	return keep
+	x.raceKeep = keep
+	return append(out[:0], keep...)
 }

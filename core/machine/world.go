@@ -147,3 +147,27 @@ func (w *World) LockOwner(loc int32) int {
 	}
 	return int(v.Int) - 1
 }
+
+// CopyFrom makes w an independent copy of src, reusing w's storage.
+func (w *World) CopyFrom(src *World) {
+	w.L = src.L
+	w.Mem = append(w.Mem[:0], src.Mem...)
+	w.rcu = append(w.rcu[:0], src.rcu...)
+	w.srcu = append(w.srcu[:0], src.srcu...)
+	w.srcuSeq = append(w.srcuSeq[:0], src.srcuSeq...)
+	w.gp = resize2(w.gp, len(src.gp))
+	for i := range src.gp {
+		w.gp[i] = append(w.gp[i][:0], src.gp[i]...)
+	}
+	w.srcuWait = resize2(w.srcuWait, len(src.srcuWait))
+	for i := range src.srcuWait {
+		w.srcuWait[i] = append(w.srcuWait[i][:0], src.srcuWait[i]...)
+	}
+}
+
+func resize2[T any](s [][]T, n int) [][]T {
+	for len(s) < n {
+		s = append(s, nil)
+	}
+	return s[:n]
+}

@@ -83,6 +83,16 @@ func (t *Thread) Clone() *Thread {
 	return &c
 }
 
+// CopyFrom makes t an independent copy of src, reusing t's storage.
+func (t *Thread) CopyFrom(src *Thread) {
+	stack, frames, notes, warned := t.Stack, t.Frames, t.Notes, t.warned
+	*t = *src
+	t.Stack = append(stack[:0], src.Stack...)
+	t.Frames = append(frames[:0], src.Frames...)
+	t.Notes = append(notes[:0], src.Notes...)
+	t.warned = append(warned[:0], src.warned...)
+}
+
 // Reg returns the value of the thread function's slot (a register).
 func (t *Thread) Reg(slot int) machine.Value {
 	if slot < len(t.Stack) && len(t.Frames) <= 1 {
