@@ -103,7 +103,7 @@ func (c *compiler) declareShared() {
 				c.errorf(p.Pos, "parameter %s of %s must be a pointer (herd binds thread parameters to shared variables by name: write %s *%s)", p.Name, th.Name, p.Type.Name, p.Name)
 			}
 			t := *p.Type
-			t.Ptr--
+			t.Ptr = max(t.Ptr-1, 0)
 			c.addShared(p.Name, typeString(&t))
 		}
 	}
