@@ -296,3 +296,64 @@ func FuzzToken(f *testing.F) {
 		}
 	})
 }
+
+func TestSession(t *testing.T) {
+	prog := mustCompile(t, countCases[1].src) // SB
+	s := NewSession(prog)
+	if got := fmt.Sprint(s.Enabled()); got != "[0 1]" {
+		t.Fatalf("enabled %s", got)
+	}
+	if err := s.Step(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Step(7); err == nil {
+		t.Error("stepping a thread that does not exist succeeded")
+	}
+	s.Step(1)
+	if got := fmt.Sprint(s.Enabled()); got != "[0]" {
+		t.Errorf("after P1 finished, enabled %s", got)
+	}
+	if th := s.Threads(); th[1].Status != "done" || th[0].Status != "ready" || th[0].Pending != "WRITE_ONCE" {
+		t.Errorf("threads %+v", th)
+	}
+	if !s.Undo() || fmt.Sprint(s.Schedule()) != "[1]" {
+		t.Errorf("undo left %v", s.Schedule())
+	}
+	// Continuing from [1] with DPOR covers the outcomes of executions
+	// starting with P1: P1 reads x before or after P0's write.
+	r, err := s.Continue(context.Background(), Options{Strategy: "dpor", MaxPreemptions: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	naive := run(t, prog, Options{Strategy: "naive", Prefix: []int{1}})
+	if outcomeSet(r) != outcomeSet(naive) || !r.Exhaustive {
+		t.Errorf("continue: %s (exhaustive %v), want %s", outcomeSet(r), r.Exhaustive, outcomeSet(naive))
+	}
+	s.Step(1)
+	s.Step(0)
+	s.Step(0)
+	if s.End() != "complete" {
+		t.Errorf("end %s", s.End())
+	}
+	rr := run(t, prog, Options{Strategy: "replay", Token: s.Token()})
+	if rr.Complete != 1 {
+		t.Errorf("session token does not replay: %+v", rr)
+	}
+}
+
+func TestSessionBlocked(t *testing.T) {
+	prog := mustCompile(t, `C l
+{}
+P0(spinlock_t *l) { spin_lock(l); spin_unlock(l); }
+P1(spinlock_t *l) { spin_lock(l); spin_unlock(l); }
+exists (true)`)
+	s := NewSession(prog)
+	s.Step(0)
+	th := s.Threads()
+	if th[1].Status != "blocked" || !strings.Contains(th[1].Why, "held by P0") {
+		t.Errorf("P1: %+v", th[1])
+	}
+	if fmt.Sprint(s.Enabled()) != "[0]" {
+		t.Errorf("enabled %v", s.Enabled())
+	}
+}
