@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/report"
 )
 
@@ -117,20 +118,28 @@ func verdictOf(r *report.Result) string {
 
 func TestConformance(t *testing.T) {
 	corpus := loadCorpus(t)
-	run, agree, unsound, statesChecked := 0, 0, 0, 0
+	run, agree, unsound, statesChecked, tokens := 0, 0, 0, 0, 0
 	for _, e := range corpus {
 		src, err := os.ReadFile(filepath.Join(corpusDir, e.File))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		res, err := Run(ctx, e.File, string(src), Options{})
+		// The largest corpus test explores about 16 million executions.
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		prog, _, err := Compile(e.File, string(src))
+		if err != nil {
+			cancel()
+			t.Errorf("%s: %v", e.File, err)
+			continue
+		}
+		res, err := Explore(ctx, prog, Options{})
 		cancel()
 		if err != nil {
 			t.Errorf("%s: %v", e.File, err)
 			continue
 		}
 		run++
+		tokens += checkTokens(t, prog, res)
 		if !res.Exhaustive {
 			t.Errorf("%s: not exhaustive: %s", e.File, res.StopReason)
 		}
@@ -152,5 +161,40 @@ func TestConformance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("conformance: %d run, %d agree, %d unsound; %d state sets compared", run, agree, unsound, statesChecked)
+	t.Logf("conformance: %d run, %d agree, %d unsound; %d state sets compared; %d replay tokens checked", run, agree, unsound, statesChecked, tokens)
+}
+
+// checkTokens replays the token of every final state and finding of res
+// and checks that it reproduces that state or finding. It returns the
+// number of tokens checked.
+func checkTokens(t *testing.T, prog *compile.Program, res *report.Result) int {
+	t.Helper()
+	n := 0
+	for _, s := range res.States {
+		rr, err := Explore(context.Background(), prog, Options{Replay: s.Token})
+		n++
+		if err != nil {
+			t.Errorf("%s: state %s: token %s: %v", prog.File, res.StateLine(s), s.Token, err)
+			continue
+		}
+		if len(rr.States) != 1 || rr.StateLine(rr.States[0]) != res.StateLine(s) {
+			t.Errorf("%s: token %s replays to %v, want %s", prog.File, s.Token, rr.States, res.StateLine(s))
+		}
+	}
+	for _, f := range res.Findings {
+		rr, err := Explore(context.Background(), prog, Options{Replay: f.Token})
+		n++
+		if err != nil {
+			t.Errorf("%s: finding %s: %v", prog.File, f.Message, err)
+			continue
+		}
+		found := false
+		for _, g := range rr.Findings {
+			found = found || g.Kind == f.Kind && g.Message == f.Message
+		}
+		if !found {
+			t.Errorf("%s: token %s does not reproduce %s: %s", prog.File, f.Token, f.Kind, f.Message)
+		}
+	}
+	return n
 }
