@@ -93,11 +93,9 @@ func (t *Thread) CopyFrom(src *Thread) {
 	t.warned = append(warned[:0], src.warned...)
 }
 
-// Reg returns the value of the thread function's slot (a register).
+// Reg returns the value of a slot of the thread function (a register):
+// the thread function's frame is at the bottom of the stack.
 func (t *Thread) Reg(slot int) machine.Value {
-	if slot < len(t.Stack) && len(t.Frames) <= 1 {
-		return t.Stack[slot]
-	}
 	if slot < len(t.Stack) {
 		return t.Stack[slot]
 	}
@@ -151,7 +149,7 @@ func (t *Thread) Run(prog *compile.Program) {
 	fn := prog.Funcs[fr.Fn]
 	for budget := DefaultMaxLocal; ; budget-- {
 		if budget == 0 {
-			t.crash("step-bound", fmt.Sprintf("P%d ran %d local instructions without touching shared memory: an unbounded loop over local variables?", t.ID, DefaultMaxLocal), fn.Pos[fr.PC])
+			t.Crash("step-bound", fmt.Sprintf("P%d ran %d local instructions without touching shared memory: an unbounded loop over local variables?", t.ID, DefaultMaxLocal), fn.Pos[fr.PC])
 			return
 		}
 		in := fn.Code[fr.PC]
@@ -179,7 +177,7 @@ func (t *Thread) Run(prog *compile.Program) {
 			n := len(t.Stack) - 1
 			v, err := compile.BinaryOp(in.B, t.Stack[n], y)
 			if err != "" {
-				t.crash("runtime-error", err, fn.Pos[fr.PC])
+				t.Crash("runtime-error", err, fn.Pos[fr.PC])
 				return
 			}
 			t.Stack[n] = v
@@ -203,7 +201,7 @@ func (t *Thread) Run(prog *compile.Program) {
 				t.Stack = append(t.Stack, machine.Value{})
 			}
 			if len(t.Frames) >= 256 {
-				t.crash("step-bound", fmt.Sprintf("call depth exceeded calling %s: unbounded recursion?", callee.Name), fn.Pos[fr.PC])
+				t.Crash("step-bound", fmt.Sprintf("call depth exceeded calling %s: unbounded recursion?", callee.Name), fn.Pos[fr.PC])
 				return
 			}
 			t.Frames = append(t.Frames, Frame{Fn: in.A, Base: base})
@@ -236,10 +234,6 @@ func (t *Thread) Run(prog *compile.Program) {
 	}
 }
 
-func (t *Thread) crash(kind, msg string, pos source.Pos) {
-	t.Crash(kind, msg, pos)
-}
-
 // check runs BUG_ON/WARN_ON; it reports false if the thread crashed.
 func (t *Thread) check(prog *compile.Program, kind int, pos source.Pos, fn, pc int32) bool {
 	cond := t.Stack[len(t.Stack)-1]
@@ -248,7 +242,7 @@ func (t *Thread) check(prog *compile.Program, kind int, pos source.Pos, fn, pc i
 	if oops {
 		t.pop()
 		if cond.Truth() {
-			t.crash(name, fmt.Sprintf("kernel BUG at %s: %s() in P%d", pos, name, t.ID), pos)
+			t.Crash(name, fmt.Sprintf("kernel BUG at %s: %s() in P%d", pos, name, t.ID), pos)
 			return false
 		}
 		return true
