@@ -1,0 +1,147 @@
+package machine
+
+import (
+	"strings"
+	"testing"
+)
+
+// newTestWorld has objects x, l (a lock) and s (an SRCU domain) and n threads.
+func newTestWorld(n int) *World {
+	l := &Layout{NThreads: n}
+	l.AddObject("x", 1)
+	l.AddObject("l", 1)
+	l.AddObject("s", 1)
+	return NewWorld(l, make([]Value, l.NMem))
+}
+
+var (
+	x = Ptr(0, 0)
+	l = Ptr(1, 0)
+	s = Ptr(2, 0)
+)
+
+func TestLockRules(t *testing.T) {
+	w := newTestWorld(2)
+	lock := &Op{Kind: OpLock, Addr: l, Name: "spin_lock"}
+	if !w.Enabled(0, lock) {
+		t.Fatal("free lock not enabled")
+	}
+	w.Apply(0, lock)
+	if w.Enabled(1, lock) || w.Enabled(0, lock) {
+		t.Error("held lock enabled for another thread or for its holder (lock.cat: lock-nest)")
+	}
+	if why := w.BlockedReason(0, lock); !strings.Contains(why, "recursive locking") {
+		t.Errorf("self-deadlock reason %q", why)
+	}
+	if e := w.Apply(1, &Op{Kind: OpTrylock, Addr: l}); e.Ret != Int(0) || !e.ReadOnly {
+		t.Errorf("trylock of a held lock: %+v", e)
+	}
+	if e := w.Apply(1, &Op{Kind: OpIsLocked, Addr: l}); e.Ret != Int(1) {
+		t.Errorf("is_locked: %+v", e)
+	}
+	if e := w.Apply(1, &Op{Kind: OpUnlock, Addr: l, Name: "spin_unlock"}); e.Kind != "bad-unlock" {
+		t.Errorf("unlock by a non-owner: %+v", e)
+	}
+	if !w.Enabled(1, lock) {
+		t.Error("released lock not enabled")
+	}
+}
+
+// SUMMARY.md §4.2-4.3: a grace period waits only for the readers active
+// when it starts, and new readers do not delay it.
+func TestGracePeriodTwoSteps(t *testing.T) {
+	w := newTestWorld(3)
+	rl, ru := &Op{Kind: OpRCULock}, &Op{Kind: OpRCUUnlock}
+	start, end := &Op{Kind: OpGPStart}, &Op{Kind: OpGPEnd}
+	w.Apply(1, rl)
+	w.Apply(0, start)
+	w.Apply(2, rl) // starts after the grace period: not waited for
+	if w.Enabled(0, end) {
+		t.Fatal("grace period ended while a pre-existing reader is active")
+	}
+	w.Apply(1, ru)
+	if !w.Enabled(0, end) {
+		t.Fatal("grace period still waits after its readers left (new reader P2 must not delay it)")
+	}
+	if waits := w.Waits(0, end); len(waits) != 1 || waits[0].Thread != 1 || waits[0].Done != 0 {
+		t.Errorf("waits %+v", waits)
+	}
+	// Nested sections: only the outermost unlock ends the section.
+	w2 := newTestWorld(2)
+	w2.Apply(1, rl)
+	w2.Apply(1, rl)
+	w2.Apply(0, start)
+	w2.Apply(1, ru)
+	if w2.Enabled(0, end) {
+		t.Error("inner rcu_read_unlock ended the section")
+	}
+	w2.Apply(1, ru)
+	if !w2.Enabled(0, end) {
+		t.Error("outermost rcu_read_unlock did not end the section")
+	}
+	// A grace period inside the caller's own read-side section never ends.
+	w3 := newTestWorld(1)
+	w3.Apply(0, rl)
+	w3.Apply(0, start)
+	if w3.Enabled(0, end) {
+		t.Error("synchronize_rcu() inside rcu_read_lock() completed")
+	}
+}
+
+func TestSRCUTokens(t *testing.T) {
+	w := newTestWorld(2)
+	a := w.Apply(1, &Op{Kind: OpSRCULock, Addr: s}).Ret
+	b := w.Apply(1, &Op{Kind: OpSRCULock, Addr: s}).Ret
+	if a != Int(2001) || b != Int(2002) {
+		t.Errorf("tokens %v %v, want 2001 2002", a, b)
+	}
+	w.Apply(0, &Op{Kind: OpSRCUGPStart, Addr: s})
+	end := &Op{Kind: OpSRCUGPEnd, Addr: s}
+	// srcu_up_read from another thread ends the section (srcu_down_read).
+	w.Apply(0, &Op{Kind: OpSRCUUnlock, Addr: s, Arg: a})
+	if w.Enabled(0, end) {
+		t.Error("ended while section b is active")
+	}
+	w.Apply(1, &Op{Kind: OpSRCUUnlock, Addr: s, Arg: b})
+	if !w.Enabled(0, end) {
+		t.Error("did not end after both sections")
+	}
+	if e := w.Apply(1, &Op{Kind: OpSRCUUnlock, Addr: s, Arg: b, Name: "srcu_read_unlock"}); e.Kind != "srcu-bad-unlock" {
+		t.Errorf("double unlock: %+v", e)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	w := newTestWorld(1)
+	if e := w.Apply(0, &Op{Kind: OpLoad, Addr: Int(0), Name: "READ_ONCE"}); !strings.Contains(e.Fault, "NULL pointer") {
+		t.Errorf("NULL load: %+v", e)
+	}
+	if e := w.Apply(0, &Op{Kind: OpStore, Addr: Ptr(0, 3), Name: "WRITE_ONCE"}); !strings.Contains(e.Fault, "out-of-bounds") {
+		t.Errorf("out of bounds: %+v", e)
+	}
+}
+
+func TestConflict(t *testing.T) {
+	if Conflict(Read, Read) || !Conflict(Read, Write) || !Conflict(Acquire, Acquire) {
+		t.Error("basic conflicts wrong")
+	}
+	if Conflict(Release, Acquire) || !Orders(Release, Acquire) {
+		t.Error("release→acquire must order without being a race")
+	}
+	if !Dependent(Acquire, Release) {
+		t.Error("acquire and release of one lock are dependent")
+	}
+}
+
+func TestCopyFrom(t *testing.T) {
+	w := newTestWorld(2)
+	w.Apply(0, &Op{Kind: OpStore, Addr: x, Arg: Int(5)})
+	w.Apply(1, &Op{Kind: OpRCULock})
+	var c World
+	c.CopyFrom(w)
+	w.Apply(0, &Op{Kind: OpStore, Addr: x, Arg: Int(6)})
+	w.Apply(1, &Op{Kind: OpRCUUnlock})
+	if c.Mem[0] != Int(5) || c.RCUDepth(1) != 1 {
+		t.Errorf("copy shares state: mem %v depth %d", c.Mem[0], c.RCUDepth(1))
+	}
+}
