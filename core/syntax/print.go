@@ -48,6 +48,7 @@ func FormatSource(filename, src string) ([]byte, source.List) {
 
 // ---- printer state and line output ----
 
+// printer accumulates the canonical text of a file, line by line.
 type printer struct {
 	buf        []byte
 	indent     int
@@ -60,6 +61,8 @@ type printer struct {
 	cmts      []comment    // comments after the header, in source order
 	ci        int          // index of the next comment to print
 	initEnd   source.Pos   // the } closing the init section, if known
+	limit     source.Pos   // the closing brace of the block being printed, if known
+	next      source.Pos   // the start of the statement after the one being printed, if known
 
 	// A line being built from several pieces (conditions that the source
 	// breaks over several lines).
@@ -67,6 +70,8 @@ type printer struct {
 	curIndent int
 }
 
+// bytes prints the comments left over and returns the text, which ends
+// in exactly one newline.
 func (p *printer) bytes() []byte {
 	p.flushAll()
 	b := bytes.TrimRight(p.buf, "\n")
@@ -76,6 +81,7 @@ func (p *printer) bytes() []byte {
 // line writes s on a line of its own at the current indentation.
 func (p *printer) line(s string) { p.lineAt(p.indent, s) }
 
+// lineAt writes s on a line of its own at the given indentation.
 func (p *printer) lineAt(indent int, s string) {
 	for range indent {
 		p.buf = append(p.buf, '\t')
@@ -114,13 +120,21 @@ func (p *printer) before(pos source.Pos) {
 }
 
 // done records that the element just printed ends on source line end,
-// and prints the comments that follow it on that line.
-func (p *printer) done(end int32) {
+// and prints the comments that follow it on that line, up to next, the
+// start of the next element (if known), and not past the end of the
+// enclosing block, since those belong after its brace.
+func (p *printer) done(end int32, next source.Pos) {
 	if end > p.lastLine {
 		p.lastLine = end
 	}
-	for p.ci < len(p.cmts) && p.cmts[p.ci].trailing && p.cmts[p.ci].pos.Line <= p.lastLine {
-		p.comment(p.cmts[p.ci])
+	for p.ci < len(p.cmts) {
+		c := p.cmts[p.ci]
+		if !c.trailing || c.pos.Line > p.lastLine ||
+			p.limit.IsValid() && !c.pos.Before(p.limit) ||
+			next.IsValid() && !c.pos.Before(next) {
+			break
+		}
+		p.comment(c)
 		p.ci++
 	}
 }
@@ -146,6 +160,7 @@ func (p *printer) flush(pos source.Pos) {
 	}
 }
 
+// flushAll prints every comment not printed yet.
 func (p *printer) flushAll() {
 	for p.ci < len(p.cmts) {
 		p.comment(p.cmts[p.ci])
@@ -191,6 +206,7 @@ func (p *printer) attach(text string) bool {
 
 // ---- file ----
 
+// file prints the whole of f.
 func (p *printer) file(f *File) {
 	arch := f.Arch
 	if arch == "" {
@@ -228,26 +244,39 @@ func (p *printer) file(f *File) {
 	p.final(f)
 }
 
+// init prints the init section, one item per line.
 func (p *printer) init(f *File) {
 	p.before(f.InitPos)
 	p.line("{")
 	p.indent++
 	p.initMode = true
-	for _, it := range f.Init {
-		start := it.Pos
-		if it.Type != nil {
-			start = it.Type.Pos
-		}
-		p.before(start)
+	p.limit = p.initEnd
+	for i, it := range f.Init {
+		p.before(initStart(it))
 		p.line(p.initItem(it) + ";")
-		p.done(maxLine(it.Value, start.Line))
+		var next source.Pos
+		if i+1 < len(f.Init) {
+			next = initStart(f.Init[i+1])
+		}
+		p.done(maxLine(it.Value, initStart(it).Line), next)
 	}
 	p.initMode = false
 	p.flush(p.initEnd)
+	p.limit = source.Pos{}
 	p.indent--
 	p.line("}")
+	p.lastLine = max(p.lastLine, p.initEnd.Line)
 }
 
+// initStart returns the position where an init item starts in the source.
+func initStart(it *InitItem) source.Pos {
+	if it.Type != nil {
+		return it.Type.Pos
+	}
+	return it.Pos
+}
+
+// initItem prints an init item without its ;.
 func (p *printer) initItem(it *InitItem) string {
 	var s string
 	switch {
@@ -255,6 +284,9 @@ func (p *printer) initItem(it *InitItem) string {
 		s = strconv.Itoa(it.Thread) + ":" + it.Name
 	case it.Type != nil:
 		s = typeString(it.Type) + it.Name
+	case isTypeName(it.Name):
+		// "*name = v" means "name = v" and cannot be read as a type.
+		s = "*" + it.Name
 	default:
 		s = it.Name
 	}
@@ -270,6 +302,7 @@ func typeString(t *TypeSpec) string {
 	return t.Name + " " + strings.Repeat("*", t.Ptr)
 }
 
+// fun prints a thread or a helper function.
 func (p *printer) fun(fn *FuncDecl) {
 	p.before(fn.Pos)
 	var b strings.Builder
@@ -297,18 +330,22 @@ func (p *printer) fun(fn *FuncDecl) {
 	p.line("{")
 	p.block(fn.Body)
 	p.line("}")
-	p.done(fn.End.Line)
+	p.done(fn.End.Line, source.Pos{})
 }
 
 // block prints the statements of b one level deeper, and the comments
 // before its closing brace.
 func (p *printer) block(b *BlockStmt) {
+	saved := p.limit
+	p.limit = b.Rbrace
 	p.indent++
 	p.stmtList(b.List)
 	p.flush(b.Rbrace)
 	p.indent--
+	p.limit = saved
 }
 
+// final prints the locations, the filter and the condition, if any.
 func (p *printer) final(f *File) {
 	if len(f.Locations) == 0 && f.Filter == nil && f.Cond == nil {
 		return
@@ -329,7 +366,7 @@ func (p *printer) final(f *File) {
 		}
 		b.WriteByte(']')
 		p.line(b.String())
-		p.done(end)
+		p.done(end, source.Pos{})
 	}
 	if f.Filter != nil {
 		p.before(f.Filter.Start())
@@ -343,13 +380,22 @@ func (p *printer) final(f *File) {
 
 // ---- statements ----
 
+// stmtList prints the statements of a block.
 func (p *printer) stmtList(list []Stmt) {
-	for _, s := range list {
+	saved := p.next
+	for i, s := range list {
+		p.next = source.Pos{}
+		if i+1 < len(list) {
+			p.next = list[i+1].Start()
+		}
 		p.stmt(s)
 	}
+	p.next = saved
 }
 
+// stmt prints one statement on lines of its own.
 func (p *printer) stmt(s Stmt) {
+	next := p.next
 	switch s := s.(type) {
 	case *EmptyStmt:
 		// Dropped; its comments stay with the code around it.
@@ -403,7 +449,35 @@ func (p *printer) stmt(s Stmt) {
 		p.before(s.Start())
 		p.line(p.simpleStmt(s) + ";")
 	}
-	p.done(maxLine(s, 0))
+	p.done(maxLine(s, 0), next)
+}
+
+// stmtKeywords are the words that make parseStmt read a statement other
+// than an expression or an assignment.
+var stmtKeywords = map[string]bool{
+	"if": true, "else": true, "while": true, "do": true, "for": true,
+	"break": true, "continue": true, "goto": true, "return": true,
+}
+
+// guardExprStmt returns s, the text of an expression statement or an
+// assignment, with a leading + if it starts with a word that the parser
+// would read as a keyword or a type. The parser drops unary +, so the
+// statement parses back into the same tree (the source had one too: it
+// is the only way to write such a statement).
+func guardExprStmt(s string) string {
+	n := 0
+	for n < len(s) && (isLetter(s[n]) || isDigit(s[n])) {
+		n++
+	}
+	if n == 0 || isDigit(s[0]) {
+		return s
+	}
+	w, rest := s[:n], strings.TrimLeft(s[n:], " ")
+	if stmtKeywords[w] || typeWords[w] ||
+		isTypeName(w) && rest != "" && (isLetter(rest[0]) || rest[0] == '*' || rest[0] == ')') {
+		return "+" + s
+	}
+	return s
 }
 
 // ifStmt prints an if statement whose first line starts with prefix
@@ -440,20 +514,20 @@ func (p *printer) body(s Stmt) {
 func (p *printer) simpleStmt(s Stmt) string {
 	switch s := s.(type) {
 	case *ExprStmt:
-		return p.exprString(s.X)
+		return guardExprStmt(p.exprString(s.X))
 	case *AssignStmt:
 		if s.Op == INC || s.Op == DEC {
 			if exprPrec(s.LHS) == precUnary {
 				// ++*p: the postfix form would read as *(p++) in C.
 				return s.Op.String() + p.exprString(s.LHS)
 			}
-			return p.exprString(s.LHS) + s.Op.String()
+			return guardExprStmt(p.exprString(s.LHS) + s.Op.String())
 		}
 		rhs := ""
 		if s.RHS != nil {
 			rhs = p.exprString(s.RHS)
 		}
-		return p.exprString(s.LHS) + " " + s.Op.String() + " " + rhs
+		return guardExprStmt(p.exprString(s.LHS) + " " + s.Op.String() + " " + rhs)
 	case *DeclStmt:
 		var b strings.Builder
 		b.WriteString(s.Type.Name)
@@ -499,6 +573,7 @@ const (
 	precPrimary = 13
 )
 
+// exprPrec returns the precedence level of e as printed.
 func exprPrec(e Expr) int {
 	switch e := e.(type) {
 	case *CondExpr:
@@ -517,6 +592,7 @@ func exprPrec(e Expr) int {
 	return precPrimary
 }
 
+// intLit returns the text of an integer literal as written.
 func intLit(e *IntLit) string {
 	if e.Lit != "" {
 		return e.Lit
@@ -540,6 +616,8 @@ var glued = map[string]bool{
 	"=>": true, "//": true, "/*": true, "*/": true, `/\`: true, `\/`: true,
 }
 
+// put appends s, after a space if s would otherwise run into the text
+// before it.
 func (w *exprWriter) put(s string) {
 	if len(w.b) > 0 && len(s) > 0 {
 		pair := string([]byte{w.b[len(w.b)-1], s[0]})
@@ -550,6 +628,7 @@ func (w *exprWriter) put(s string) {
 	w.b = append(w.b, s...)
 }
 
+// exprString prints an expression.
 func (p *printer) exprString(e Expr) string {
 	w := &exprWriter{initMode: p.initMode}
 	w.expr(e)
@@ -567,6 +646,7 @@ func (w *exprWriter) operand(e Expr, min int) {
 	w.expr(e)
 }
 
+// expr appends e, with the parentheses that precedence needs.
 func (w *exprWriter) expr(e Expr) {
 	switch e := e.(type) {
 	case nil:
@@ -631,6 +711,8 @@ func (w *exprWriter) expr(e Expr) {
 
 // ---- conditions ----
 
+// propPrec returns the precedence level of q as printed: \/ binds
+// loosest, then /\, then =>, then ~.
 func propPrec(q Prop) int {
 	switch q := q.(type) {
 	case *PropBinary:
@@ -664,7 +746,7 @@ func (p *printer) propLine(prefix string, q Prop) {
 	p.prop(q)
 	p.cur = append(p.cur, ')')
 	p.lineAt(p.curIndent, string(p.cur))
-	p.done(maxLine(q, 0))
+	p.done(maxLine(q, 0), source.Pos{})
 }
 
 // breakLine ends the line being built and starts a continuation line for
@@ -679,6 +761,7 @@ func (p *printer) breakLine(next source.Pos) {
 	p.indent = saved
 }
 
+// propOperand prints q, in parentheses if its precedence is below min.
 func (p *printer) propOperand(q Prop, min int) {
 	if propPrec(q) < min {
 		p.cur = append(p.cur, '(')
@@ -689,6 +772,7 @@ func (p *printer) propOperand(q Prop, min int) {
 	p.prop(q)
 }
 
+// prop appends q to the line being built.
 func (p *printer) prop(q Prop) {
 	switch q := q.(type) {
 	case nil:
@@ -859,12 +943,15 @@ type cscan struct {
 	lineOff int
 }
 
+// pos returns the position of the current offset.
 func (s *cscan) pos() source.Pos {
 	return source.Pos{Line: s.line, Col: int32(s.off-s.lineOff) + 1}
 }
 
+// at reports whether the text at the current offset starts with prefix.
 func (s *cscan) at(prefix string) bool { return strings.HasPrefix(s.src[s.off:], prefix) }
 
+// newline steps over the newline at the current offset.
 func (s *cscan) newline() {
 	s.off++
 	s.line++

@@ -549,6 +549,11 @@ func FuzzFormat(f *testing.F) {
 		}
 		f.Add(string(b))
 	}
+	// Inputs the fuzzer found problems with.
+	f.Add("C 0 {}P0(){0;}(**)")                                  // a non-C comment after a function
+	f.Add("C 0 {}P0(int *x){int A;+return;+int_t * x;+if;}")     // keywords and types as expressions
+	f.Add("C 0 { (**) int00; (**) int000/**/}\n(**)")            // comments on one line with init items
+	f.Add("C 0 {*int = 1; *u8; x_t = 2}P0(){}exists ([true]=1)") // names the parser reads as types
 	f.Fuzz(func(t *testing.T, src string) {
 		g, errs := Parse("fuzz", src)
 		if len(errs) > 0 {
