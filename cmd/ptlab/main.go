@@ -4,7 +4,7 @@
 // Usage:
 //
 //	ptlab run [flags] FILE...   explore tests and print herd-style results
-//	ptlab fmt FILE              print FILE in canonical form
+//	ptlab fmt [-w] [-l] FILE...  print FILE in canonical form
 //	ptlab serve [--addr A] [--dir D]
 //	                            serve the built playground (./build.sh build)
 //	ptlab help                  print this help
@@ -23,7 +23,7 @@ const usageText = `usage: ptlab COMMAND [arguments]
 
 commands:
   run [flags] FILE...          explore litmus tests and print herd-style results
-  fmt FILE                     print FILE in canonical form
+  fmt [-w] [-l] FILE...        print FILEs in canonical form (-w rewrites, -l lists)
   serve [--addr A] [--dir D]   serve the built playground (default 127.0.0.1:8080, dist)
   help                         print this help
 

@@ -20,6 +20,11 @@ func runMain(args []string) int {
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout) // help that was asked for goes to stdout
+		}
+	}
 	var opt sim.Options
 	jsonOut := fs.Bool("json", false, "print one JSON object per file instead of herd-style text")
 	failOn := fs.Bool("fail-on-findings", false, "exit with status 1 if any finding is reported")
@@ -32,10 +37,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "wall-time bound per file, e.g. 30s (0: none)")
 	fs.StringVar(&opt.Replay, "replay", "", "replay the execution of this token instead of exploring")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ptlab run [flags] FILE...")
+		fmt.Fprintln(fs.Output(), "usage: ptlab run [flags] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
 		return 2
 	}
 	if *preempt >= 0 {

@@ -144,6 +144,7 @@ func TestRunExitCodes(t *testing.T) {
 		{[]string{"--strategy", "magic", good}, 2, "unknown strategy"},
 		{[]string{"--nonsense", good}, 2, "flag provided but not defined"},
 		{[]string{}, 2, "usage"},
+		{[]string{"-h"}, 0, ""},
 		{[]string{filepath.Join(t.TempDir(), "missing.litmus")}, 2, "no such file"},
 		{[]string{"--replay", "ptl1.zzzz", good}, 2, "replay token"},
 	}

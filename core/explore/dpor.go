@@ -72,7 +72,7 @@ func (e *explorer) dpor(reduce bool) {
 				e.reverse(x, stack, j, p, x.clock(n), n)
 			}
 		}
-		if reduce && x.end == EndDeadlock {
+		if reduce && x.hasBlocked() {
 			e.blockedRaces(x, stack)
 		}
 		for i := range stack {

@@ -111,33 +111,51 @@ func (x *executor) enabled() uint64 {
 	return m
 }
 
-// checkEnd sets x.end if the execution cannot continue.
+// checkEnd sets x.end if the execution cannot continue. A thread that
+// crashed (BUG_ON, a runtime error, a step bound) stops, like a task
+// killed by an oops, and the others go on; the execution then does not
+// count as complete. Threads left blocked behind a crashed one are not
+// reported as a deadlock: the crash is the cause.
 func (x *executor) checkEnd() {
-	if x.end != EndRunning {
+	if x.end != EndRunning || x.enabled() != 0 {
 		return
 	}
-	if x.enabled() != 0 {
-		return
-	}
+	blocked, crashed, bounded := false, false, false
 	for _, t := range x.threads {
-		if t.Status == vm.Ready {
-			x.end = EndDeadlock
-			x.deadlockFinding()
-			return
+		switch t.Status {
+		case vm.Ready:
+			blocked = true
+		case vm.Crashed:
+			crashed = true
+			bounded = bounded || t.Fault.Kind == "step-bound"
 		}
 	}
-	x.end = EndComplete
+	switch {
+	case bounded:
+		x.end = EndStepBound
+	case crashed:
+		x.end = EndCrash
+	case blocked:
+		x.end = EndDeadlock
+		x.deadlockFinding()
+	default:
+		x.end = EndComplete
+	}
+}
+
+// hasBlocked reports whether some unfinished thread cannot step.
+func (x *executor) hasBlocked() bool {
+	for _, t := range x.threads {
+		if t.Status == vm.Ready {
+			return true
+		}
+	}
+	return false
 }
 
 // step executes thread p's pending operation.
 func (x *executor) step(p int) {
 	t := x.threads[p]
-	if t.Steps >= x.maxSteps {
-		x.end = EndStepBound
-		x.addFinding(Finding{Kind: "step-bound", Thread: p, Pos: t.Pending.Pos,
-			Msg: fmt.Sprintf("P%d took %d visible steps without finishing: an unbounded loop, or a spin on a value or lock that never changes? (bound: --steps)", p, x.maxSteps)})
-		return
-	}
 	op := t.Pending
 	var fp []machine.Access
 	var waits []machine.WaitRef
@@ -153,15 +171,18 @@ func (x *executor) step(p int) {
 	} else {
 		x.events = append(x.events, Event{Thread: p, Op: op, Ret: eff.Ret})
 	}
-	if eff.Fault != "" {
+	switch {
+	case eff.Fault != "":
 		t.Crash("runtime-error", eff.Fault, op.Pos)
-		x.afterRun(t)
-		return
+	default:
+		if eff.Kind != "" {
+			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Pos: op.Pos, Thread: p})
+		}
+		t.Complete(x.prog, eff.Ret)
+		if t.Status == vm.Ready && t.Steps >= x.maxSteps {
+			t.Crash("step-bound", fmt.Sprintf("P%d took %d visible steps without finishing: an unbounded loop, or a spin on a value or lock that never changes? (bound: --steps)", p, x.maxSteps), t.Pending.Pos)
+		}
 	}
-	if eff.Kind != "" {
-		x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Pos: op.Pos, Thread: p})
-	}
-	t.Complete(x.prog, eff.Ret)
 	x.afterRun(t)
 	x.checkEnd()
 }
@@ -180,11 +201,6 @@ func (x *executor) afterRun(t *vm.Thread) {
 			msg = fmt.Sprintf("%s at %s in P%d", f.Msg, f.Pos, t.ID)
 		}
 		x.addFinding(Finding{Kind: f.Kind, Msg: msg, Pos: f.Pos, Thread: t.ID})
-		if f.Kind == "step-bound" {
-			x.end = EndStepBound
-		} else {
-			x.end = EndCrash
-		}
 	case vm.Done:
 		if d := x.world.RCUDepth(t.ID); d > 0 {
 			pos := x.prog.Funcs[x.prog.Threads[t.ID]].End
@@ -194,9 +210,12 @@ func (x *executor) afterRun(t *vm.Thread) {
 	}
 }
 
+// addFinding records f once per execution. A *_ONCE warning fires once
+// per call site, whichever thread gets there first, as in the kernel.
 func (x *executor) addFinding(f Finding) {
+	once := strings.HasSuffix(f.Kind, "_ONCE")
 	for _, g := range x.found {
-		if g.Kind == f.Kind && g.Msg == f.Msg {
+		if g.Kind == f.Kind && (g.Msg == f.Msg || once && g.Pos == f.Pos) {
 			return
 		}
 	}

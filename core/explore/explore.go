@@ -28,6 +28,7 @@ import (
 
 	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/vm"
 )
 
 // Options configure an exploration.
@@ -265,10 +266,17 @@ func (e *explorer) finishResult() {
 		switch {
 		case r.StepBounded > 0:
 			r.Exhaustive = false
-			r.StopReason = fmt.Sprintf("step bound (%d visible steps per thread) cut %d executions", e.opt.MaxSteps, r.StepBounded)
+			r.StopReason = fmt.Sprintf("a step bound (%d visible steps per thread, or %d local instructions between two steps, or the call depth) cut %d execution%s short; see the step-bound findings", e.opt.MaxSteps, vm.DefaultMaxLocal, r.StepBounded, plural(r.StepBounded))
 		case r.Pruned > 0 || e.pruned:
 			r.Exhaustive = false
 			r.StopReason = fmt.Sprintf("preemption bound (%d)", e.opt.MaxPreemptions)
 		}
 	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

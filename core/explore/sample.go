@@ -34,9 +34,26 @@ func (e *explorer) sample() error {
 		} else {
 			choose = newPCT(rng, n, max(k, 1), depth)
 		}
+		preemptions := 0
 		for step := len(x.sched); x.end == EndRunning; step++ {
 			en := x.enabled()
-			x.step(choose(en, step))
+			last := -1
+			if n := len(x.sched); n > 0 {
+				last = int(x.sched[n-1])
+			}
+			// With a preemption bound, a thread that can go on must go
+			// on once the bound is used up.
+			if last >= 0 && en&(1<<uint(last)) != 0 && e.opt.MaxPreemptions >= 0 && preemptions >= e.opt.MaxPreemptions {
+				if en != 1<<uint(last) {
+					e.pruned = true
+				}
+				en = 1 << uint(last)
+			}
+			p := choose(en, step)
+			if last >= 0 && p != last && en&(1<<uint(last)) != 0 {
+				preemptions++
+			}
+			x.step(p)
 		}
 		k = max(k, len(x.sched))
 		e.observe(x)

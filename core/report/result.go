@@ -24,7 +24,6 @@ type Result struct {
 	Seed       uint64
 	Findings   []Finding
 	Warnings   []string // positioned warnings from the checker
-	Flags      []string // herd-style flags (e.g. "deadlock")
 	Stats      Stats
 }
 

@@ -56,9 +56,6 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	b.WriteString("Witnesses\n")
 	fmt.Fprintf(&b, "Positive: %d Negative: %d\n", r.Positive, r.Negative)
-	for _, f := range r.Flags {
-		fmt.Fprintf(&b, "Flag %s\n", f)
-	}
 	q, c := r.Quantifier, r.Condition
 	if q == "" {
 		q, c = "exists", "true"
@@ -96,7 +93,7 @@ func verdictWord(pos, neg int) string {
 // ExplorationLine says how many executions were explored, by which
 // strategy, and whether the answer is exhaustive or which bound stopped it.
 func (r *Result) ExplorationLine() string {
-	s := fmt.Sprintf("Explored %d executions (%s): ", r.Executions, r.Strategy)
+	s := fmt.Sprintf("Explored %d execution%s (%s): ", r.Executions, plural(r.Executions), r.Strategy)
 	if r.Exhaustive {
 		s += "exhaustive"
 	} else {

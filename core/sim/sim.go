@@ -87,7 +87,7 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (res *repo
 	}
 	er, err := explore.Explore(ctx, prog, eo)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", prog.File, err)
 	}
 	return Report(prog, er, opt), nil
 }

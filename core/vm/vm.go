@@ -54,8 +54,7 @@ type Thread struct {
 	Frames  []Frame
 	Notes   []Note // appended by Run; the caller drains them
 	Fault   *Note  // why the thread crashed
-	warned  []int32
-	tmpl    int32 // template of the pending op
+	tmpl    int32  // template of the pending op
 }
 
 // New returns thread id of prog, positioned at its first visible
@@ -79,18 +78,16 @@ func (t *Thread) Clone() *Thread {
 	c.Stack = append([]machine.Value(nil), t.Stack...)
 	c.Frames = append([]Frame(nil), t.Frames...)
 	c.Notes = append([]Note(nil), t.Notes...)
-	c.warned = append([]int32(nil), t.warned...)
 	return &c
 }
 
 // CopyFrom makes t an independent copy of src, reusing t's storage.
 func (t *Thread) CopyFrom(src *Thread) {
-	stack, frames, notes, warned := t.Stack, t.Frames, t.Notes, t.warned
+	stack, frames, notes := t.Stack, t.Frames, t.Notes
 	*t = *src
 	t.Stack = append(stack[:0], src.Stack...)
 	t.Frames = append(frames[:0], src.Frames...)
 	t.Notes = append(notes[:0], src.Notes...)
-	t.warned = append(warned[:0], src.warned...)
 }
 
 // Reg returns the value of a slot of the thread function (a register):
@@ -223,7 +220,7 @@ func (t *Thread) Run(prog *compile.Program) {
 			fr = &t.Frames[len(t.Frames)-1]
 			fn = prog.Funcs[fr.Fn]
 		case compile.OpCheck:
-			if !t.check(prog, int(in.A), fn.Pos[fr.PC], fr.Fn, fr.PC) {
+			if !t.check(int(in.A), fn.Pos[fr.PC]) {
 				return
 			}
 		case compile.OpVisible:
@@ -234,8 +231,10 @@ func (t *Thread) Run(prog *compile.Program) {
 	}
 }
 
-// check runs BUG_ON/WARN_ON; it reports false if the thread crashed.
-func (t *Thread) check(prog *compile.Program, kind int, pos source.Pos, fn, pc int32) bool {
+// check runs BUG_ON/WARN_ON; it reports false if the thread crashed. A
+// WARN_ON_ONCE is reported every time here; the executor keeps the first
+// per call site and execution.
+func (t *Thread) check(kind int, pos source.Pos) bool {
 	cond := t.Stack[len(t.Stack)-1]
 	name := compile.CheckNames[kind]
 	oops := kind == compile.CheckBUG_ON || kind == compile.CheckVM_BUG_ON
@@ -250,16 +249,14 @@ func (t *Thread) check(prog *compile.Program, kind int, pos source.Pos, fn, pc i
 	if !cond.Truth() {
 		return true
 	}
+	msg := fmt.Sprintf("WARNING: %s at %s in P%d", name, pos, t.ID)
 	if kind == compile.CheckWARN_ON_ONCE || kind == compile.CheckVM_WARN_ON_ONCE {
-		site := fn<<20 | pc
-		for _, w := range t.warned {
-			if w == site {
-				return true
-			}
-		}
-		t.warned = append(t.warned, site)
+		// Once per call site, whichever thread gets there first: the
+		// message does not name the thread, so it does not depend on
+		// the interleaving (Finding.Thread says who, in the witness).
+		msg = fmt.Sprintf("WARNING: %s at %s", name, pos)
 	}
-	t.Notes = append(t.Notes, Note{Kind: name, Msg: fmt.Sprintf("WARNING: %s at %s in P%d", name, pos, t.ID), Pos: pos})
+	t.Notes = append(t.Notes, Note{Kind: name, Msg: msg, Pos: pos})
 	return true
 }
 
