@@ -63,7 +63,7 @@ func WriteText(w io.Writer, r *Result) error {
 	fmt.Fprintf(&b, "Condition %s (%s)\n", q, c)
 	v := r.Verdict
 	if v == "" {
-		v = verdictWord(r.Pos, r.Neg)
+		v = Verdict(r.Pos, r.Neg)
 	}
 	fmt.Fprintf(&b, "Observation %s %s %d %d\n", r.Name, v, r.Pos, r.Neg)
 	b.WriteString(r.ExplorationLine() + "\n")
@@ -80,7 +80,10 @@ func WriteText(w io.Writer, r *Result) error {
 	return err
 }
 
-func verdictWord(pos, neg int) string {
+// Verdict is herd's Observation word for pos executions satisfying the
+// proposition and neg not: Never when none does (including no complete
+// execution at all), Always when all do, Sometimes otherwise.
+func Verdict(pos, neg int) string {
 	switch {
 	case pos == 0:
 		return "Never"

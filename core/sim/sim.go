@@ -104,7 +104,7 @@ func Report(prog *compile.Program, er *explore.Result, opt Options) *report.Resu
 	}
 	if c := prog.Cond; c != nil {
 		r.Quantifier, r.Condition = c.Quant, c.Text
-		r.Verdict = verdict(er.Pos, er.Neg)
+		r.Verdict = report.Verdict(er.Pos, er.Neg)
 		switch c.Quant {
 		case "exists":
 			r.Validated = er.Pos > 0
@@ -138,19 +138,6 @@ func Report(prog *compile.Program, er *explore.Result, opt Options) *report.Resu
 		Pruned: er.Pruned, Steps: er.Steps, MaxDepth: er.MaxDepth,
 	}
 	return r
-}
-
-// verdict is herd's Observation word: Never when no execution satisfies
-// the proposition (including no complete execution at all), Always when
-// all do, Sometimes otherwise.
-func verdict(pos, neg int) string {
-	switch {
-	case pos == 0:
-		return "Never"
-	case neg == 0:
-		return "Always"
-	}
-	return "Sometimes"
 }
 
 func value(prog *compile.Program, v machine.Value) report.Value {
