@@ -112,6 +112,13 @@ func init() {
 	def(&builtin{name: "synchronize_srcu", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 	def(&builtin{name: "synchronize_srcu_expedited", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 
+	// Freeing (mm/slab_common.c kfree(), include/linux/rcupdate.h
+	// kvfree_rcu()): kfree frees at once; kvfree_rcu frees after a grace
+	// period, from the RCU callback pseudo-thread, at any point after the
+	// readers active at the call have left.
+	def(&builtin{name: "kfree", kind: machine.OpFree, args: args(ptr)})
+	def(&builtin{name: "kvfree_rcu", kind: machine.OpFreeRCU, args: args(ptr)})
+
 	// Assertions (include/asm-generic/bug.h, include/linux/mmdebug.h).
 	for k, name := range CheckNames {
 		def(&builtin{name: name, args: args(val), addr: -1, check: k + 1, result: k != CheckBUG_ON && k != CheckVM_BUG_ON})

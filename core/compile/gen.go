@@ -233,6 +233,9 @@ func (b *fb) plainAccess(kind machine.OpKind, what string, at syntax.Expr) {
 }
 
 func (b *fb) visible(t Tmpl) {
+	if t.Op.Kind == machine.OpFreeRCU {
+		b.c.prog.RCUCallbacks = true
+	}
 	b.c.prog.Tmpls = append(b.c.prog.Tmpls, t)
 	b.emit(OpVisible, int32(len(b.c.prog.Tmpls)-1), 0)
 }

@@ -39,7 +39,9 @@ func (e *explorer) dpor(reduce bool) {
 			x.restore(snaps, d0)
 			// The node now steps another thread: keep that thread's state.
 			q := int(stack[d0].chosen)
-			snaps[d0].thread.CopyFrom(x.threads[q])
+			if q != x.rcu {
+				snaps[d0].thread.CopyFrom(x.threads[q])
+			}
 			snaps[d0].tid = q
 		}
 		for d := d0; x.end == EndRunning; d++ {
@@ -61,8 +63,7 @@ func (e *explorer) dpor(reduce bool) {
 				continue
 			}
 			childSleep = e.childSleep(x, nd, p)
-			t := x.threads[p]
-			x.fpScratch = x.world.Footprint(p, &t.Pending, x.fpScratch[:0])
+			x.fpScratch = x.world.Footprint(p, x.pending(p), x.fpScratch[:0])
 			raceBuf = x.races(p, x.fpScratch, x.tclock[p*x.n:p*x.n+x.n], int32(len(x.events)), raceBuf)
 			races := raceBuf
 			x.step(p)
@@ -165,16 +166,16 @@ func (e *explorer) childSleep(x *executor, nd *node, p int) uint64 {
 	if cand == 0 {
 		return 0
 	}
-	fp := x.world.Footprint(p, &x.threads[p].Pending, x.fpScratch[:0])
+	fp := x.world.Footprint(p, x.pending(p), x.fpScratch[:0])
 	x.fpScratch = fp
 	var out uint64
 	for m := cand; m != 0; m &= m - 1 {
 		q := bits.TrailingZeros64(m)
-		t := x.threads[q]
-		if t.Status != vm.Ready {
+		op := x.pending(q)
+		if op == nil {
 			continue
 		}
-		x.fpScratch2 = x.world.Footprint(q, &t.Pending, x.fpScratch2[:0])
+		x.fpScratch2 = x.world.Footprint(q, op, x.fpScratch2[:0])
 		if !dependent(fp, x.fpScratch2) {
 			out |= 1 << uint(q)
 		}

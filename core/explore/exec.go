@@ -39,7 +39,7 @@ type Finding struct {
 	Msg    string // one line, stable across executions (used to merge)
 	Report string // multi-line report
 	Pos    source.Pos
-	Thread int
+	Thread int // -1: the RCU callback pseudo-thread
 }
 
 // executor runs one execution at a time over fresh VM threads and a
@@ -57,9 +57,13 @@ type executor struct {
 	end     End
 	found   []Finding
 
+	// rcu is the index of the RCU callback pseudo-thread (after the
+	// script's threads) when the program queues callbacks, else -1.
+	rcu  int
+	cbOp machine.Op
 	// happens-before tracking, for DPOR
 	track  bool
-	n      int
+	n      int       // threads, the RCU pseudo-thread included
 	clocks []uint32  // per event: n entries
 	tclock []uint32  // per thread: n entries, the thread's current clock
 	locAcc [][]int32 // per location: events that accessed it
@@ -71,7 +75,11 @@ type executor struct {
 }
 
 func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
-	x := &executor{prog: prog, maxSteps: maxSteps, track: track, n: len(prog.Threads)}
+	x := &executor{prog: prog, maxSteps: maxSteps, track: track, n: len(prog.Threads), rcu: -1}
+	if prog.RCUCallbacks {
+		x.rcu = x.n
+		x.n++
+	}
 	x.locAcc = make([][]int32, prog.Layout.NumLocations())
 	return x
 }
@@ -108,7 +116,30 @@ func (x *executor) enabled() uint64 {
 			m |= 1 << uint(i)
 		}
 	}
+	if op := x.pending(x.rcu); op != nil && x.world.Enabled(x.rcu, op) {
+		m |= 1 << uint(x.rcu)
+	}
 	return m
+}
+
+// pending returns thread p's next operation, or nil if it has none. For
+// the RCU pseudo-thread it is running the oldest queued callback.
+func (x *executor) pending(p int) *machine.Op {
+	if p < 0 {
+		return nil
+	}
+	if p == x.rcu {
+		op, ok := x.world.CallbackOp()
+		if !ok {
+			return nil
+		}
+		x.cbOp = op
+		return &x.cbOp
+	}
+	if t := x.threads[p]; t.Status == vm.Ready {
+		return &t.Pending
+	}
+	return nil
 }
 
 // checkEnd sets x.end if the execution cannot continue. A thread that
@@ -155,6 +186,10 @@ func (x *executor) hasBlocked() bool {
 
 // step executes thread p's pending operation.
 func (x *executor) step(p int) {
+	if p == x.rcu {
+		x.stepRCU()
+		return
+	}
 	t := x.threads[p]
 	op := t.Pending
 	var fp []machine.Access
@@ -176,7 +211,7 @@ func (x *executor) step(p int) {
 		t.Crash("runtime-error", eff.Fault, op.Pos)
 	default:
 		if eff.Kind != "" {
-			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Pos: op.Pos, Thread: p})
+			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Report: eff.Report, Pos: op.Pos, Thread: p})
 		}
 		t.Complete(x.prog, eff.Ret)
 		if t.Status == vm.Ready && t.Steps >= x.maxSteps {
@@ -184,6 +219,29 @@ func (x *executor) step(p int) {
 		}
 	}
 	x.afterRun(t)
+	x.checkEnd()
+}
+
+// stepRCU runs the oldest due RCU callback on the RCU pseudo-thread.
+func (x *executor) stepRCU() {
+	op := *x.pending(x.rcu)
+	var fp []machine.Access
+	var waits []machine.WaitRef
+	if x.track {
+		fp = x.world.Footprint(x.rcu, &op, x.fpBuf[:0])
+		waits = x.world.Waits(x.rcu, &op)
+	}
+	eff := x.world.Apply(x.rcu, &op)
+	x.sched = append(x.sched, uint8(x.rcu))
+	if x.track {
+		x.fpBuf = fp
+		x.record(x.rcu, &op, eff, fp, waits)
+	} else {
+		x.events = append(x.events, Event{Thread: x.rcu, Op: op})
+	}
+	if eff.Kind != "" {
+		x.addFinding(Finding{Kind: eff.Kind, Msg: eff.Detail, Report: eff.Report, Pos: op.Pos, Thread: -1})
+	}
 	x.checkEnd()
 }
 
@@ -272,7 +330,9 @@ type snapshot struct {
 // its storage.
 func (x *executor) save(s *snapshot, p int) {
 	s.world.CopyFrom(x.world)
-	s.thread.CopyFrom(x.threads[p])
+	if p != x.rcu {
+		s.thread.CopyFrom(x.threads[p])
+	}
 	s.tid = p
 	s.nFound = len(x.found)
 	s.tclock = append(s.tclock[:0], x.tclock...)
@@ -286,7 +346,7 @@ func (x *executor) restore(snaps []snapshot, d int) {
 	var done uint64
 	for k := d; k < len(x.sched); k++ {
 		t := snaps[k].tid
-		if done&(1<<uint(t)) == 0 {
+		if t != x.rcu && done&(1<<uint(t)) == 0 {
 			done |= 1 << uint(t)
 			x.threads[t].CopyFrom(&snaps[k].thread)
 		}

@@ -132,7 +132,7 @@ func (e *explorer) replay() error {
 		if x.end != EndRunning {
 			return fmt.Errorf("replay token does not fit this script: the execution ended after %d of its %d steps", i, len(sched))
 		}
-		if int(p) >= len(x.threads) || x.enabled()&(1<<p) == 0 {
+		if int(p) >= x.n || x.enabled()&(1<<p) == 0 {
 			return fmt.Errorf("replay token does not fit this script: step %d schedules P%d, which cannot run there", i+1, p)
 		}
 		x.step(int(p))

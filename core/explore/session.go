@@ -32,7 +32,7 @@ func (s *Session) Enabled() []int {
 	}
 	var out []int
 	m := s.x.enabled()
-	for t := range s.x.threads {
+	for t := 0; t < s.x.n; t++ {
 		if m&(1<<uint(t)) != 0 {
 			out = append(out, t)
 		}
@@ -45,7 +45,7 @@ func (s *Session) Step(t int) error {
 	if s.x.end != EndRunning {
 		return fmt.Errorf("the execution has ended (%s)", s.End())
 	}
-	if t < 0 || t >= len(s.x.threads) || s.x.enabled()&(1<<uint(t)) == 0 {
+	if t < 0 || t >= s.x.n || s.x.enabled()&(1<<uint(t)) == 0 {
 		return fmt.Errorf("P%d cannot step now; enabled: %v", t, s.Enabled())
 	}
 	s.x.step(t)

@@ -30,6 +30,10 @@ const (
 	OpSRCUGPStart // synchronize_srcu(Addr), step 1
 	OpSRCUGPEnd   // synchronize_srcu(Addr), step 2
 
+	OpFree        // kfree(Addr): free the object at once
+	OpFreeRCU     // kvfree_rcu(Addr): free the object after a grace period
+	OpRCUCallback // the RCU pseudo-thread runs the oldest due callback
+
 	numOpKinds
 )
 
@@ -52,6 +56,9 @@ var opNames = [...]string{
 	OpSRCUUnlock:  "srcu_read_unlock",
 	OpSRCUGPStart: "synchronize_srcu:start",
 	OpSRCUGPEnd:   "synchronize_srcu:end",
+	OpFree:        "kfree",
+	OpFreeRCU:     "kvfree_rcu",
+	OpRCUCallback: "rcu_callback",
 }
 
 func (k OpKind) String() string {
@@ -118,7 +125,7 @@ type Op struct {
 // IsBlocking reports whether the op can be disabled.
 func (op *Op) IsBlocking() bool {
 	switch op.Kind {
-	case OpLock, OpGPEnd, OpSRCUGPEnd:
+	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback:
 		return true
 	}
 	return false

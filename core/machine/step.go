@@ -1,6 +1,9 @@
 package machine
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // AccessMode is how an operation touches a location.
 type AccessMode uint8
@@ -51,6 +54,7 @@ type Effect struct {
 	Fault    string // non-empty: the op could not run; the thread oopses
 	Kind     string // non-empty: a rule was broken (finding kind) ...
 	Detail   string // ... with this message; the op still ran
+	Report   string // multi-line report body (KASAN), if any
 }
 
 // cell returns the location addr denotes, or a fault message.
@@ -92,6 +96,15 @@ func (w *World) Enabled(t int, op *Op) bool {
 				return false
 			}
 		}
+	case OpRCUCallback:
+		if len(w.cbs) == 0 {
+			return false
+		}
+		for _, g := range w.cbs[0].wait {
+			if w.rcu[g.t].done <= g.done {
+				return false
+			}
+		}
 	}
 	return true
 }
@@ -122,6 +135,20 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		// The end of a grace period touches nothing another thread could
 		// reorder with it: it only waits. The explorer orders it after
 		// the read-side exits it waited for (see Waits).
+	case OpFree:
+		if op.Addr.IsPtr() && op.Addr.Object() < len(w.L.Objects) {
+			buf = append(buf, Access{w.L.lifeLoc(op.Addr.Object()), Write})
+		}
+	case OpFreeRCU:
+		for u := 0; u < w.L.NThreads; u++ {
+			buf = append(buf, Access{w.L.rcuLoc(u), Read})
+		}
+		buf = append(buf, Access{w.L.cbLoc(), Write})
+	case OpRCUCallback:
+		buf = append(buf, Access{w.L.cbLoc(), Write})
+		if len(w.cbs) > 0 {
+			buf = append(buf, Access{w.L.lifeLoc(int(w.cbs[0].obj)), Write})
+		}
 	case OpSRCULock:
 		if dom, ok := w.domain(op); ok {
 			buf = append(buf, Access{w.L.srcuLoc(dom, t), Write})
@@ -144,12 +171,15 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 	return buf
 }
 
+// addrAccess is the footprint of an access to the cell op.Addr denotes:
+// the cell, and a read of its object's life location, so that the access
+// and a free of the object are ordered.
 func (w *World) addrAccess(op *Op, m AccessMode, buf []Access) []Access {
 	loc, bad := w.cell(op.Addr, op.Name)
 	if bad != "" {
 		return buf
 	}
-	return append(buf, Access{loc, m})
+	return append(buf, Access{loc, m}, Access{w.L.lifeLoc(op.Addr.Object()), Read})
 }
 
 // rcuNested reports whether an rcu_read_lock/unlock is an inner one.
@@ -182,9 +212,15 @@ func (w *World) srcuFind(dom int, token Value) int {
 func (w *World) Apply(t int, op *Op) Effect {
 	switch op.Kind {
 	case OpLoad, OpStore, OpRMW, OpCmpxchg, OpAddUnless:
-		return w.applyMem(op)
+		eff := w.applyMem(op)
+		w.checkFreed(t, op, &eff)
+		return eff
 	case OpLock, OpUnlock, OpTrylock, OpIsLocked:
-		return w.applyLock(t, op)
+		eff := w.applyLock(t, op)
+		w.checkFreed(t, op, &eff)
+		return eff
+	case OpFree, OpFreeRCU, OpRCUCallback:
+		return w.applyFree(t, op)
 	case OpRCULock:
 		w.rcu[t].depth++
 	case OpRCUUnlock:
@@ -368,9 +404,96 @@ func (w *World) Waits(t int, op *Op) []WaitRef {
 			s := w.srcu[i]
 			out = append(out, WaitRef{SRCU: true, Thread: int(s.creator), Dom: int(s.dom), Token: s.token})
 		}
+	case OpRCUCallback:
+		if len(w.cbs) > 0 {
+			for _, g := range w.cbs[0].wait {
+				out = append(out, WaitRef{Thread: int(g.t), Done: g.done})
+			}
+		}
 	}
 	return out
 }
+
+// checkFreed turns an access to a freed object into a KASAN-style
+// use-after-free report. The access still happens, on stale memory.
+func (w *World) checkFreed(t int, op *Op, eff *Effect) {
+	if eff.Fault != "" || !op.Addr.IsPtr() || op.Addr.Object() >= len(w.freed) {
+		return
+	}
+	o := op.Addr.Object()
+	if !w.freed[o] {
+		return
+	}
+	access := "Write"
+	if op.Kind == OpLoad || op.Kind == OpIsLocked || eff.ReadOnly {
+		access = "Read"
+	}
+	fs := w.freeSite[o]
+	eff.Kind = "use-after-free"
+	eff.Detail = fmt.Sprintf("BUG: KASAN: use-after-free in %s: %s of %s by P%d; freed by %s at %s (%s)",
+		op.Name, strings.ToLower(access), w.L.PtrName(op.Addr), t, siteThread(fs), fs.Pos, fs.How)
+	eff.Report = fmt.Sprintf("%s of size 8 at addr %s by task P%d\n\nFreed by task %s:\n  %s at %s",
+		access, w.L.PtrName(op.Addr), t, siteThread(fs), fs.How, fs.Pos)
+}
+
+func siteThread(s Site) string {
+	if s.Thread < 0 {
+		return "RCU callback"
+	}
+	return fmt.Sprintf("P%d", s.Thread)
+}
+
+// applyFree frees an object at once (kfree), queues its free for after a
+// grace period (kvfree_rcu), or runs the oldest due RCU callback.
+func (w *World) applyFree(t int, op *Op) Effect {
+	if op.Kind == OpRCUCallback {
+		cb := w.cbs[0]
+		w.cbs = append(w.cbs[:0], w.cbs[1:]...)
+		return w.free(int(cb.obj), Site{Thread: -1, Pos: cb.queued.Pos,
+			How: fmt.Sprintf("RCU callback of kvfree_rcu() at %s in P%d", cb.queued.Pos, cb.queued.Thread)}, op)
+	}
+	if !op.Addr.IsPtr() || op.Addr.Object() >= len(w.L.Objects) {
+		if op.Addr == (Value{}) {
+			return Effect{} // kfree(NULL) is a no-op
+		}
+		return Effect{Fault: fmt.Sprintf("BUG: %s of something that is not an object", op.Name)}
+	}
+	o := op.Addr.Object()
+	if op.Kind == OpFree {
+		return w.free(o, Site{Thread: t, Pos: op.Pos, How: op.Name}, op)
+	}
+	cb := callback{obj: int32(o), queued: Site{Thread: t, Pos: op.Pos, How: op.Name}}
+	for u := range w.rcu {
+		if w.rcu[u].depth > 0 {
+			cb.wait = append(cb.wait, gpWait{int32(u), w.rcu[u].done})
+		}
+	}
+	w.cbs = append(w.cbs, cb)
+	return Effect{}
+}
+
+func (w *World) free(o int, site Site, op *Op) Effect {
+	if w.freed[o] {
+		fs := w.freeSite[o]
+		return Effect{Kind: "double-free",
+			Detail: fmt.Sprintf("BUG: KASAN: double-free in %s: %s already freed by %s at %s (%s)", op.Name, w.L.Objects[o].Name, siteThread(fs), fs.Pos, fs.How)}
+	}
+	w.freed[o] = true
+	w.freeSite[o] = site
+	return Effect{}
+}
+
+// CallbackOp returns the operation the RCU pseudo-thread would perform
+// next, and false when no callback is queued.
+func (w *World) CallbackOp() (Op, bool) {
+	if len(w.cbs) == 0 {
+		return Op{}, false
+	}
+	return Op{Kind: OpRCUCallback, Name: "rcu_callback", Pos: w.cbs[0].queued.Pos}, true
+}
+
+// Freed reports whether object o has been freed.
+func (w *World) Freed(o int) bool { return w.freed[o] }
 
 // BlockedReason describes why op of thread t is not enabled, naming the
 // holder of a lock or the readers a grace period waits for.

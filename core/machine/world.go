@@ -1,6 +1,10 @@
 package machine
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ptlab/ptlab/core/source"
+)
 
 // Object is a named piece of shared memory: a shared variable of a litmus
 // test (one cell), a lock, an SRCU domain.
@@ -27,10 +31,17 @@ func (l *Layout) AddObject(name string, size int32) int {
 
 // NumLocations is the size of the location space footprints use: memory
 // cells, then one RCU location per thread, then one location per (SRCU
-// domain object, thread).
+// domain object, thread), then one "life" location per object (every
+// access reads it, freeing writes it), then the RCU callback queue.
 func (l *Layout) NumLocations() int {
-	return int(l.NMem) + l.NThreads*(1+len(l.Objects))
+	return int(l.NMem) + l.NThreads*(1+len(l.Objects)) + len(l.Objects) + 1
 }
+
+func (l *Layout) lifeLoc(obj int) int32 {
+	return l.NMem + int32(l.NThreads*(1+len(l.Objects))+obj)
+}
+
+func (l *Layout) cbLoc() int32 { return int32(l.NumLocations() - 1) }
 
 func (l *Layout) rcuLoc(t int) int32 { return l.NMem + int32(t) }
 
@@ -52,9 +63,13 @@ func (l *Layout) LocName(loc int32) string {
 		}
 	case loc < l.NMem+int32(l.NThreads):
 		return fmt.Sprintf("rcu(P%d)", loc-l.NMem)
-	default:
+	case loc < l.lifeLoc(0):
 		k := int(loc - l.NMem - int32(l.NThreads))
 		return fmt.Sprintf("srcu(%s,P%d)", l.Objects[k/l.NThreads].Name, k%l.NThreads)
+	case loc < l.cbLoc():
+		return fmt.Sprintf("life(%s)", l.Objects[loc-l.lifeLoc(0)].Name)
+	default:
+		return "rcu-callbacks"
 	}
 	return fmt.Sprintf("loc%d", loc)
 }
@@ -93,10 +108,29 @@ type srcuSection struct {
 	active  bool
 }
 
+// Site says where something happened to an object, for KASAN reports.
+type Site struct {
+	Thread int // -1: the RCU callback thread
+	Pos    source.Pos
+	How    string // "kfree", "RCU callback (kvfree_rcu at 4:2 in P0)"
+}
+
+// callback is a kvfree_rcu() waiting for its grace period: the readers
+// active when it was queued (the same two-step rule as synchronize_rcu).
+type callback struct {
+	obj    int32
+	wait   []gpWait
+	queued Site
+}
+
 // World is the mutable state of one execution.
 type World struct {
 	L   *Layout
 	Mem []Value
+
+	freed    []bool // per object: freed (touching it is a use-after-free)
+	freeSite []Site // per object: where it was freed
+	cbs      []callback
 
 	rcu      []rcuState
 	gp       [][]gpWait // per thread: readers its current synchronize_rcu() waits for
@@ -114,25 +148,16 @@ func NewWorld(l *Layout, mem []Value) *World {
 		gp:       make([][]gpWait, l.NThreads),
 		srcuWait: make([][]int, l.NThreads),
 		srcuSeq:  make([]int64, l.NThreads),
+		freed:    make([]bool, len(l.Objects)),
+		freeSite: make([]Site, len(l.Objects)),
 	}
 	return w
 }
 
 // Clone returns an independent copy of w.
 func (w *World) Clone() *World {
-	c := &World{
-		L:        w.L,
-		Mem:      append([]Value(nil), w.Mem...),
-		rcu:      append([]rcuState(nil), w.rcu...),
-		gp:       make([][]gpWait, len(w.gp)),
-		srcu:     append([]srcuSection(nil), w.srcu...),
-		srcuWait: make([][]int, len(w.srcuWait)),
-		srcuSeq:  append([]int64(nil), w.srcuSeq...),
-	}
-	for i := range w.gp {
-		c.gp[i] = append([]gpWait(nil), w.gp[i]...)
-		c.srcuWait[i] = append([]int(nil), w.srcuWait[i]...)
-	}
+	c := &World{}
+	c.CopyFrom(w)
 	return c
 }
 
@@ -163,6 +188,22 @@ func (w *World) CopyFrom(src *World) {
 	for i := range src.srcuWait {
 		w.srcuWait[i] = append(w.srcuWait[i][:0], src.srcuWait[i]...)
 	}
+	w.freed = append(w.freed[:0], src.freed...)
+	w.freeSite = append(w.freeSite[:0], src.freeSite...)
+	w.cbs = resize(w.cbs, len(src.cbs))
+	for i, cb := range src.cbs {
+		wait := w.cbs[i].wait
+		w.cbs[i] = cb
+		w.cbs[i].wait = append(wait[:0], cb.wait...)
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	for len(s) < n {
+		var zero T
+		s = append(s, zero)
+	}
+	return s[:n]
 }
 
 func resize2[T any](s [][]T, n int) [][]T {

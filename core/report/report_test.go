@@ -15,7 +15,7 @@ func sample() *Result {
 			{Values: []Value{{Int: 0}, {Name: "y"}}, Count: 2, Token: "ptl1.B"},
 		},
 		Executions: 3, Exhaustive: true, Strategy: "dpor",
-		Findings: []Finding{{Kind: "deadlock", Message: "deadlock: P0 ...", Report: "  details", File: "t.litmus", Line: 3, Col: 4, Count: 1, Token: "ptl1.C"}},
+		Findings: []Finding{{Kind: "deadlock", Message: "deadlock: P0 ...", Report: "details", File: "t.litmus", Line: 3, Col: 4, Count: 1, Token: "ptl1.C"}},
 		Stats:    Stats{Executions: 3, Complete: 3},
 	}
 }

@@ -50,7 +50,7 @@ type Finding struct {
 	File    string
 	Line    int
 	Col     int
-	Thread  int
+	Thread  int    // -1: the RCU callback pseudo-thread
 	Count   int    // executions in which it was found
 	Token   string // replay token of the first execution that showed it
 }

@@ -121,13 +121,24 @@ func (f *Finding) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", strings.ToUpper(f.Kind), f.Message)
 	if f.Line > 0 {
-		fmt.Fprintf(&b, "  at %s:%d:%d (P%d), seen in %d execution%s\n", f.File, f.Line, f.Col, f.Thread, f.Count, plural(f.Count))
+		fmt.Fprintf(&b, "  at %s:%d:%d (%s), seen in %d execution%s\n", f.File, f.Line, f.Col, ThreadName(f.Thread), f.Count, plural(f.Count))
 	}
 	if f.Report != "" {
-		b.WriteString(f.Report + "\n")
+		for _, line := range strings.Split(f.Report, "\n") {
+			b.WriteString(strings.TrimRight("  "+line, " ") + "\n")
+		}
 	}
 	fmt.Fprintf(&b, "  replay: %s\n", f.Token)
 	return b.String()
+}
+
+// ThreadName names thread t: P0, P1, ..., or "RCU" for the RCU callback
+// pseudo-thread (t < 0).
+func ThreadName(t int) string {
+	if t < 0 {
+		return "RCU"
+	}
+	return fmt.Sprintf("P%d", t)
 }
 
 func plural(n int) string {
