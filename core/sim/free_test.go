@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/ptlab/ptlab/core/explore"
 )
 
 // The reader follows p to obj inside an RCU read-side section; the
@@ -83,5 +85,24 @@ func TestDoubleFree(t *testing.T) {
 	}
 	if len(kinds) == 0 || !strings.Contains(strings.Join(kinds, "\n"), "double-free") {
 		t.Errorf("findings %q", kinds)
+	}
+}
+
+// With the RCU pseudo-thread in play, DPOR still covers every
+// Mazurkiewicz trace naive search sees.
+func TestRCUThreadTraces(t *testing.T) {
+	for _, updater := range []string{"WRITE_ONCE(*p, 0); kvfree_rcu(obj);", "kvfree_rcu(obj); WRITE_ONCE(*p, 0); kfree(p);"} {
+		prog, _, err := Compile("f.litmus", freeScript(updater, rcuReader))
+		if err != nil {
+			t.Fatal(err)
+		}
+		naive, _ := explore.Explore(context.Background(), prog, explore.Options{Strategy: "naive", MaxPreemptions: -1, CountTraces: true})
+		dpor, _ := explore.Explore(context.Background(), prog, explore.Options{Strategy: "dpor", MaxPreemptions: -1, CountTraces: true})
+		if naive.Traces == 0 || dpor.Traces != naive.Traces || dpor.Executions > naive.Executions {
+			t.Errorf("%s: naive %d executions %d traces; dpor %d executions %d traces", updater, naive.Executions, naive.Traces, dpor.Executions, dpor.Traces)
+		}
+		if outcomeKey(prog, dpor) != outcomeKey(prog, naive) || findingKey(dpor) != findingKey(naive) {
+			t.Errorf("%s: dpor and naive disagree", updater)
+		}
 	}
 }
