@@ -96,6 +96,11 @@ func init() {
 
 	// Spinlocks (FORMAT.md §3.4).
 	def(&builtin{name: "spin_lock", kind: machine.OpLock, args: args(ptr)})
+	// spin_lock_nested(lock, subclass) (include/linux/spinlock.h): at run
+	// time exactly spin_lock; the subclass only tells lockdep that a
+	// second lock of the same class is nested on purpose. Taking a lock
+	// one already holds still deadlocks.
+	def(&builtin{name: "spin_lock_nested", kind: machine.OpLock, args: args(ptr, val)})
 	def(&builtin{name: "spin_unlock", kind: machine.OpUnlock, args: args(ptr)})
 	def(&builtin{name: "spin_trylock", kind: machine.OpTrylock, args: args(ptr), result: true})
 	def(&builtin{name: "spin_is_locked", kind: machine.OpIsLocked, args: args(ptr), result: true})

@@ -388,10 +388,22 @@ func (b *fb) binary(e *syntax.BinaryExpr) {
 	b.emit(OpBinary, 0, int32(e.Op))
 }
 
+// constants are the kernel's named constants a script may use.
+var constants = map[string]int64{
+	"NULL":                 0,
+	"false":                0,
+	"true":                 1,
+	"SINGLE_DEPTH_NESTING": 1, // include/linux/lockdep.h
+}
+
 // ident compiles a name used as a value.
 func (b *fb) ident(e *syntax.Ident) {
 	if slot := b.lookup(e.Name); slot >= 0 {
 		b.emit(OpLoad, int32(slot), 0)
+		return
+	}
+	if v, ok := constants[e.Name]; ok && !b.isParam(e.Name) {
+		b.constant(machine.Int(v))
 		return
 	}
 	if b.isParam(e.Name) {

@@ -57,6 +57,10 @@ type executor struct {
 	end     End
 	found   []Finding
 
+	// lock-order checking (lockdep.go)
+	held  [][]heldLock // per thread
+	edges []lockEdge   // dependencies seen in this execution
+
 	// rcu is the index of the RCU callback pseudo-thread (after the
 	// script's threads) when the program queues callbacks, else -1.
 	rcu  int
@@ -93,6 +97,13 @@ func (x *executor) reset() {
 	x.accs = x.accs[:0]
 	x.end = EndRunning
 	x.found = x.found[:0]
+	x.edges = x.edges[:0]
+	for len(x.held) < len(x.prog.Threads) {
+		x.held = append(x.held, nil)
+	}
+	for i := range x.held {
+		x.held[i] = x.held[i][:0]
+	}
 	if x.track {
 		x.clocks = x.clocks[:0]
 		x.tclock = make([]uint32, x.n*x.n)
@@ -213,6 +224,7 @@ func (x *executor) step(p int) {
 		if eff.Kind != "" {
 			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Report: eff.Report, Pos: op.Pos, Thread: p})
 		}
+		x.trackLocks(p, &op, eff.Ret, len(x.events)-1)
 		t.Complete(x.prog, eff.Ret)
 		if t.Status == vm.Ready && t.Steps >= x.maxSteps {
 			t.Crash("step-bound", fmt.Sprintf("P%d took %d visible steps without finishing: an unbounded loop, or a spin on a value or lock that never changes? (bound: --steps)", p, x.maxSteps), t.Pending.Pos)
@@ -292,6 +304,9 @@ func (x *executor) deadlockFinding() {
 		if first < 0 {
 			first = i
 		}
+		if x.recursiveLocking(i, t) {
+			return
+		}
 		why := x.world.BlockedReason(i, &t.Pending)
 		parts = append(parts, fmt.Sprintf("P%d at %s waits in %s", i, t.Pending.Pos, why))
 		lines = append(lines, fmt.Sprintf("  P%d blocked at %s: %s", i, t.Pending.Pos, why))
@@ -304,6 +319,27 @@ func (x *executor) deadlockFinding() {
 	x.addFinding(Finding{Kind: "deadlock", Thread: first, Pos: x.threads[first].Pending.Pos,
 		Msg:    "deadlock: " + strings.Join(parts, "; "),
 		Report: "INFO: task hung: no thread can make progress\n" + strings.Join(lines, "\n")})
+}
+
+// recursiveLocking reports thread i blocked on a lock it holds itself,
+// the way lockdep does, and reports whether it did.
+func (x *executor) recursiveLocking(i int, t *vm.Thread) bool {
+	loc, ok := x.prog.Layout.Cell(t.Pending.Addr)
+	if t.Pending.Kind != machine.OpLock || !ok || x.world.LockOwner(loc) != i {
+		return false
+	}
+	name := x.prog.Layout.LocName(loc)
+	var taken source.Pos
+	for _, h := range x.held[i] {
+		if h.class.loc == loc {
+			taken = h.pos
+		}
+	}
+	x.addFinding(Finding{Kind: "recursive-locking", Thread: i, Pos: t.Pending.Pos,
+		Msg: fmt.Sprintf("possible recursive locking: P%d takes %s at %s while holding it (taken at %s)", i, name, t.Pending.Pos, taken),
+		Report: fmt.Sprintf("WARNING: possible recursive locking detected\nP%d is trying to acquire lock:\n  %s at %s\nbut task is already holding lock:\n  %s at %s\n\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(%s);\n  lock(%s);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation",
+			i, name, t.Pending.Pos, name, taken, name, name)})
+	return true
 }
 
 // Mem and Reg make the executor's final state a compile.State.
@@ -358,6 +394,7 @@ func (x *executor) restore(snaps []snapshot, d int) {
 		x.accs = x.accs[:x.events[d].acc[0]]
 	}
 	x.events = x.events[:d]
+	x.rebuildLocks(d)
 	if !x.track {
 		return
 	}

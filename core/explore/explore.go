@@ -97,7 +97,8 @@ type explorer struct {
 	start  time.Time
 	stop   string
 	keyBuf []byte
-	pruned bool // a preemption bound removed a choice
+	locks  lockGraph // lock dependencies over all executions
+	pruned bool      // a preemption bound removed a choice
 }
 
 // Explore runs prog under opt.
@@ -171,6 +172,9 @@ func (e *explorer) observe(x *executor) {
 		return tok
 	}
 	for _, f := range x.found {
+		e.addFinding(f, token)
+	}
+	for _, f := range e.locks.add(e.prog.Layout, x.edges) {
 		e.addFinding(f, token)
 	}
 	if e.opt.CountTraces && x.track && x.end != EndSleepBlocked && x.end != EndPruned {

@@ -74,6 +74,18 @@ func (l *Layout) LocName(loc int32) string {
 	return fmt.Sprintf("loc%d", loc)
 }
 
+// Cell returns the memory location a pointer denotes, if it is valid.
+func (l *Layout) Cell(addr Value) (int32, bool) {
+	if !addr.IsPtr() || addr.Object() >= len(l.Objects) {
+		return 0, false
+	}
+	o := l.Objects[addr.Object()]
+	if addr.Int < 0 || addr.Int >= int64(o.Size) {
+		return 0, false
+	}
+	return o.Base + int32(addr.Int), true
+}
+
 // PtrName prints a pointer value as herd does: the name of the variable
 // it points to (with +off for an interior pointer).
 func (l *Layout) PtrName(v Value) string {

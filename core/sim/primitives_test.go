@@ -64,7 +64,9 @@ func TestFindingKinds(t *testing.T) {
 		{"VM_WARN_ON_ONCE", `P0(int *x) { VM_WARN_ON_ONCE(1); }`, "VM_WARN_ON_ONCE", "WARNING: VM_WARN_ON_ONCE at 3:14"},
 		{"null", `P0(int *x) { int *p; int r0; r0 = READ_ONCE(*p); }`, "runtime-error", "BUG: kernel NULL pointer dereference in READ_ONCE at 3:35 in P0"},
 		{"div0", `P0(int *x) { int r0; r0 = 1 / READ_ONCE(*x); }`, "runtime-error", "division by zero at 3:29 in P0"},
-		{"self-deadlock", `P0(spinlock_t *l) { spin_lock(l); spin_lock(l); }`, "deadlock", "spin_lock(l): already held by this thread (recursive locking)"},
+		{"self-deadlock", `P0(spinlock_t *l) { spin_lock(l); spin_lock(l); }`, "recursive-locking", "possible recursive locking: P0 takes l at 3:35 while holding it (taken at 3:21)"},
+		{"abba", `P0(spinlock_t *a, spinlock_t *b) { spin_lock(a); spin_lock(b); spin_unlock(b); spin_unlock(a); }
+P1(spinlock_t *a, spinlock_t *b) { spin_lock(b); spin_lock(a); spin_unlock(a); spin_unlock(b); }`, "lock-order", "possible circular locking dependency: a -> b"},
 		{"bad-unlock", `P0(spinlock_t *l) { spin_unlock(l); }`, "bad-unlock", "BUG: spinlock already unlocked: l released by P0"},
 		{"rcu-unbalanced", `P0(int *x) { rcu_read_unlock(); }`, "rcu-unbalanced", "rcu_read_unlock() without a matching rcu_read_lock()"},
 		{"rcu-exit-inside", `P0(int *x) { rcu_read_lock(); }`, "rcu-unbalanced", "P0 returned inside an RCU read-side critical section"},
