@@ -14,6 +14,7 @@ const (
 	argLvalue argKind = iota // *x: the operand is x's address
 	argPtr                   // x: a pointer value used as the address
 	argVal                   // an ordinary value
+	argIgnore                // evaluated for its effects, not passed (mm, addr of set_pte_at)
 )
 
 // builtin describes one kernel primitive callable from a script.
@@ -29,6 +30,8 @@ type builtin struct {
 	check  int            // OpCheck kind + 1, 0 if not a check
 	second machine.OpKind // the second step of a two-step primitive (synchronize_rcu)
 	one    bool           // the operation's Arg is the constant 1 (atomic_inc, atomic_dec)
+	zero   bool           // the operation's Arg is the constant 0 (pte_clear, pmdp_collapse_flush)
+	pure   string         // a pure page-table helper (machine.Layout.PTEFunc)
 }
 
 // builtins maps a primitive's name to its description; builtinOrder lists
@@ -123,6 +126,37 @@ func init() {
 	// readers active at the call have left.
 	def(&builtin{name: "kfree", kind: machine.OpFree, args: args(ptr)})
 	def(&builtin{name: "kvfree_rcu", kind: machine.OpFreeRCU, args: args(ptr)})
+
+	// Page-table entries (kernel.md §2.2-2.4). Reads and writes of one
+	// entry are single visible steps; mm, vma and addr arguments that only
+	// matter to TLB and accounting work are evaluated and dropped.
+	ign := argIgnore
+	def(&builtin{name: "pmdp_get_lockless", kind: machine.OpLoad, mark: machine.MarkOnce, args: args(ptr), result: true})
+	def(&builtin{name: "ptep_get", kind: machine.OpLoad, mark: machine.MarkOnce, args: args(ptr), result: true})
+	def(&builtin{name: "ptep_get_lockless", kind: machine.OpLoad, mark: machine.MarkOnce, args: args(ptr), result: true})
+	def(&builtin{name: "set_pte_at", kind: machine.OpStore, mark: machine.MarkOnce, args: args(ign, ign, ptr, val), addr: 2})
+	def(&builtin{name: "pte_clear", kind: machine.OpStore, mark: machine.MarkOnce, args: args(ign, ign, ptr), addr: 2, zero: true})
+	def(&builtin{name: "ptep_get_and_clear", kind: machine.OpRMW, rmw: machine.RMWXchg, ret: machine.RetOld, mark: machine.MarkAtomic, args: args(ign, ign, ptr), addr: 2, zero: true, result: true})
+	def(&builtin{name: "pmd_populate", kind: machine.OpStore, mark: machine.MarkOnce, args: args(ign, ptr, val), addr: 1})
+	def(&builtin{name: "pmd_clear", kind: machine.OpStore, mark: machine.MarkOnce, args: args(ptr), zero: true})
+	def(&builtin{name: "pmdp_collapse_flush", kind: machine.OpRMW, rmw: machine.RMWXchg, ret: machine.RetOld, mark: machine.MarkAtomic, args: args(ign, ign, ptr), addr: 2, zero: true, result: true})
+	def(&builtin{name: "pmdp_huge_get_and_clear", kind: machine.OpRMW, rmw: machine.RMWXchg, ret: machine.RetOld, mark: machine.MarkAtomic, args: args(ign, ign, ptr), addr: 2, zero: true, result: true})
+	def(&builtin{name: "pte_free", kind: machine.OpFree, args: args(ign, ptr), addr: 1})
+	def(&builtin{name: "pte_free_defer", kind: machine.OpFreeRCU, args: args(ign, ptr), addr: 1})
+	// Pure helpers: predicates, indexes and lock pointers (§1.3, §2.2).
+	for _, p := range []struct {
+		name string
+		n    int
+	}{{"pmd_none", 1}, {"pmd_present", 1}, {"pmd_trans_huge", 1}, {"pmd_leaf", 1}, {"pmd_bad", 1},
+		{"pmd_same", 2}, {"pte_none", 1}, {"pte_present", 1}, {"pte_same", 2}, {"pte_index", 1},
+		{"pmd_index", 1}, {"pte_offset_kernel", 2}, {"pmd_pgtable", 1}, {"pmdval_lockptr", 2},
+		{"ptep_lockptr", 2}, {"pmd_lockptr", 2}} {
+		a := make([]argKind, p.n)
+		for i := range a {
+			a[i] = val
+		}
+		def(&builtin{name: p.name, args: a, addr: -1, pure: p.name, result: true})
+	}
 
 	// Assertions (include/asm-generic/bug.h, include/linux/mmdebug.h).
 	for k, name := range CheckNames {

@@ -38,6 +38,16 @@ func (b *fb) call(e *syntax.CallExpr) bool {
 	return true
 }
 
+func (c *compiler) pureIndex(name string) int32 {
+	for i, n := range c.prog.PureNames {
+		if n == name {
+			return int32(i)
+		}
+	}
+	c.prog.PureNames = append(c.prog.PureNames, name)
+	return int32(len(c.prog.PureNames) - 1)
+}
+
 func threadRef(name string) bool {
 	return len(name) > 1 && name[0] == 'P' && name[1] >= '0' && name[1] <= '9'
 }
@@ -60,6 +70,14 @@ func (b *fb) builtin(bi *builtin, e *syntax.CallExpr) bool {
 		b.emit(OpCheck, int32(bi.check-1), 0)
 		return bi.result
 	}
+	if bi.pure != "" {
+		for _, a := range e.Args {
+			b.value(a)
+		}
+		b.pos = e.Fun.Pos
+		b.emit(OpPure, b.c.pureIndex(bi.pure), int32(len(e.Args)))
+		return true
+	}
 	if bi.kind == machine.OpNone {
 		return false // a fence: a no-op under sequential consistency
 	}
@@ -74,11 +92,17 @@ func (b *fb) builtin(bi *builtin, e *syntax.CallExpr) bool {
 		if i == bi.addr {
 			continue
 		}
+		if bi.args[i] == argIgnore {
+			if b.expr(a) {
+				b.emit(OpPop, 0, 0)
+			}
+			continue
+		}
 		b.operand(bi, i, a)
 		t.NArgs++
 	}
-	if bi.one {
-		b.emit(OpInt, 1, 0)
+	if bi.one || bi.zero {
+		b.emit(OpInt, map[bool]int32{true: 1, false: 0}[bi.one], 0)
 		t.NArgs++
 	}
 	b.pos = e.Fun.Pos

@@ -13,8 +13,8 @@ import (
 // Compile checks f and compiles it. It returns the program (nil if there
 // were errors) and every diagnostic, warnings included.
 func Compile(file string, f *syntax.File) (*Program, source.List) {
-	c := &compiler{file: file, f: f, prog: &Program{
-		File: file, Name: f.Name, Doc: f.Doc, Layout: &machine.Layout{NThreads: len(f.Threads)}, Syntax: f,
+	c := &compiler{file: file, f: f, pmdTable: -1, prog: &Program{
+		File: file, Name: f.Name, Doc: f.Doc, Layout: &machine.Layout{NThreads: len(f.Threads), Config: machine.DefaultConfig}, Syntax: f,
 	}}
 	c.declareShared()
 	c.initMemory()
@@ -39,9 +39,13 @@ type compiler struct {
 	f      *syntax.File
 	prog   *Program
 	diags  source.List
-	shared []string // shared variable names, object index order
+	shared []string // shared variable names, in Program.Addrs order
 	funcs  []string // helper names, Funcs index order
 	regIn  [][]regInit
+
+	pmdTable   int // the PMD table object, -1 until a pmd_t is declared
+	pmdEntries int
+	pmdSet     bool // CONFIG_SPLIT_PMD_PTLOCKS was set explicitly
 }
 
 type regInit struct {
@@ -68,13 +72,31 @@ func (c *compiler) object(name string) int {
 	return -1
 }
 
+func isConfig(name string) bool {
+	return name == "CONFIG_SPLIT_PTE_PTLOCKS" || name == "CONFIG_SPLIT_PMD_PTLOCKS"
+}
+
 func (c *compiler) addShared(name, typ string) {
 	if c.object(name) >= 0 {
 		return
 	}
+	kind := machine.KindVar
+	if typ == "struct mm_struct" {
+		kind = machine.KindMM
+	}
+	o := c.prog.Layout.AddKind(name, kind, 1)
+	c.addSharedAt(name, machine.Ptr(o, 0), typ)
+}
+
+// addSharedAt names a shared location that is not an object of its own
+// (a PMD entry inside the PMD table).
+func (c *compiler) addSharedAt(name string, addr machine.Value, typ string) {
 	c.shared = append(c.shared, name)
-	c.prog.Layout.AddObject(name, 1)
+	c.prog.Addrs = append(c.prog.Addrs, addr)
 	c.prog.Types = append(c.prog.Types, typ)
+	if addr.Int != 0 {
+		c.prog.Layout.Names = append(c.prog.Layout.Names, machine.CellName{Addr: addr, Name: name})
+	}
 }
 
 func typeString(t *syntax.TypeSpec) string {
@@ -88,7 +110,7 @@ func typeString(t *syntax.TypeSpec) string {
 // init section, then the thread parameters, in order of appearance.
 func (c *compiler) declareShared() {
 	for _, it := range c.f.Init {
-		if it.Thread >= 0 {
+		if it.Thread >= 0 || c.worldDecl(it) {
 			continue
 		}
 		if c.object(it.Name) >= 0 {
@@ -111,12 +133,19 @@ func (c *compiler) declareShared() {
 
 // initMemory evaluates the init section.
 func (c *compiler) initMemory() {
-	c.prog.InitMem = make([]machine.Value, len(c.shared))
+	c.prog.InitMem = make([]machine.Value, c.prog.Layout.NMem)
 	c.regIn = make([][]regInit, len(c.f.Threads))
 	for _, it := range c.f.Init {
 		var v machine.Value
-		if it.Value != nil {
+		if it.Value != nil && !isConfig(it.Name) {
 			v = c.constValue(it.Value)
+		}
+		if it.Index != nil {
+			c.initEntry(it, v)
+			continue
+		}
+		if isConfig(it.Name) {
+			continue
 		}
 		if it.Thread >= 0 {
 			if it.Thread >= len(c.f.Threads) {
@@ -127,7 +156,9 @@ func (c *compiler) initMemory() {
 			continue
 		}
 		if o := c.object(it.Name); o >= 0 {
-			c.prog.InitMem[o] = v
+			if loc, ok := c.prog.Layout.Cell(c.prog.Addrs[o]); ok {
+				c.prog.InitMem[loc] = v
+			}
 		}
 	}
 }
@@ -145,7 +176,13 @@ func (c *compiler) constValue(e syntax.Expr) machine.Value {
 		return c.constValue(e.X)
 	case *syntax.Ident:
 		if o := c.object(e.Name); o >= 0 {
-			return machine.Ptr(o, 0)
+			return c.prog.Addrs[o]
+		}
+		if v, ok := worldConstants[e.Name]; ok {
+			return machine.Int(v)
+		}
+		if v, ok := constants[e.Name]; ok {
+			return machine.Int(v)
 		}
 		c.undefined(e.Pos, e.Name, "shared variable", c.shared)
 	case *syntax.UnaryExpr:

@@ -406,6 +406,10 @@ func (b *fb) ident(e *syntax.Ident) {
 		b.constant(machine.Int(v))
 		return
 	}
+	if v, ok := worldConstants[e.Name]; ok && !b.isParam(e.Name) {
+		b.constant(machine.Int(v))
+		return
+	}
 	if b.isParam(e.Name) {
 		b.emit(OpAddr, int32(b.c.object(e.Name)), 0)
 		return

@@ -8,7 +8,7 @@ const (
 	OpNop           Opcode = iota
 	OpConst                // → Consts[A]
 	OpInt                  // → int(A)
-	OpAddr                 // → &object A
+	OpAddr                 // → Addrs[A], the address of shared variable A
 	OpLoad                 // → slot A
 	OpStore                // v → ; slot A = v
 	OpPop                  // v →
@@ -23,13 +23,14 @@ const (
 	OpReturnVoid           // → ; helper without a value, or end of thread
 	OpVisible              // operands... → [ret]; yield Tmpls[A] to the scheduler
 	OpCheck                // c → [c]; A = check kind (BUG_ON, WARN_ON, ...)
+	OpPure                 // args... → v; the page-table helper PureNames[A] of B args
 )
 
 var opcodeNames = [...]string{
 	OpNop: "nop", OpConst: "const", OpInt: "int", OpAddr: "addr", OpLoad: "load",
 	OpStore: "store", OpPop: "pop", OpDup: "dup", OpUnary: "unary", OpBinary: "binary",
 	OpJump: "jump", OpJumpIfZero: "jz", OpJumpIfNonZero: "jnz", OpCall: "call",
-	OpReturn: "ret", OpReturnVoid: "retv", OpVisible: "visible", OpCheck: "check",
+	OpReturn: "ret", OpReturnVoid: "retv", OpVisible: "visible", OpCheck: "check", OpPure: "pure",
 }
 
 func (o Opcode) String() string {

@@ -17,16 +17,18 @@ type Program struct {
 	Name         string
 	Doc          string
 	Layout       *machine.Layout
-	InitMem      []machine.Value
-	Types        []string // per object: the C type it was declared with ("" if none)
+	InitMem      []machine.Value // per memory location
+	Addrs        []machine.Value // per shared variable: its address
+	Types        []string        // per object: the C type it was declared with ("" if none)
 	Funcs        []*Func
 	Threads      []int // index into Funcs of thread i's function
 	Consts       []machine.Value
-	Tmpls        []Tmpl // visible-operation templates referenced by OpVisible
-	Cond         *Cond  // nil when the test has no condition
-	Filter       Prop   // nil when absent
-	Locs         []Loc  // the locations printed in each final state, in herd's order
-	RCUCallbacks bool   // the program queues RCU callbacks: the explorer adds an RCU pseudo-thread
+	Tmpls        []Tmpl   // visible-operation templates referenced by OpVisible
+	PureNames    []string // page-table helpers referenced by OpPure
+	Cond         *Cond    // nil when the test has no condition
+	Filter       Prop     // nil when absent
+	Locs         []Loc    // the locations printed in each final state, in herd's order
+	RCUCallbacks bool     // the program queues RCU callbacks: the explorer adds an RCU pseudo-thread
 	Warnings     source.List
 	Syntax       *syntax.File
 }
@@ -78,7 +80,7 @@ type Tmpl struct {
 }
 
 // Loc is a location printed in final states: a shared variable (Thread
-// -1, Obj set) or a register (Thread >= 0, Slot set).
+// -1, Obj its index in Addrs) or a register (Thread >= 0, Slot set).
 type Loc struct {
 	Thread int
 	Obj    int

@@ -10,7 +10,7 @@ import (
 
 // State is a final state as a proposition sees it.
 type State interface {
-	Mem(obj int) machine.Value
+	Mem(shared int) machine.Value // the value of shared variable Addrs[shared]
 	Reg(thread, slot int) machine.Value
 }
 
@@ -99,7 +99,7 @@ func (c *compiler) prop(p syntax.Prop, seen func(Loc)) Prop {
 					seen(r)
 				}
 			} else if o := c.object(l.Name); o >= 0 {
-				a.val = machine.Ptr(o, 0)
+				a.val = c.prog.Addrs[o]
 			} else {
 				c.undefined(l.Pos, l.Name, "shared variable", c.shared)
 			}

@@ -343,8 +343,9 @@ func (x *executor) recursiveLocking(i int, t *vm.Thread) bool {
 }
 
 // Mem and Reg make the executor's final state a compile.State.
-func (x *executor) Mem(obj int) machine.Value {
-	return x.world.Mem[x.prog.Layout.Objects[obj].Base]
+func (x *executor) Mem(shared int) machine.Value {
+	loc, _ := x.prog.Layout.Cell(x.prog.Addrs[shared])
+	return x.world.Mem[loc]
 }
 
 func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread].Reg(slot) }

@@ -28,7 +28,7 @@ func Fingerprint(prog *compile.Program) uint32 {
 	for _, o := range prog.Layout.Objects {
 		fmt.Fprintf(h, "%s:%d;", o.Name, o.Size)
 	}
-	fmt.Fprintf(h, "|%v|%v|", prog.InitMem, prog.Consts)
+	fmt.Fprintf(h, "|%v|%v|%v|%v|%v|", prog.InitMem, prog.Consts, prog.Addrs, prog.Layout.Config, prog.PureNames)
 	for _, f := range prog.Funcs {
 		fmt.Fprintf(h, "%s%v%v%v|", f.Name, f.Code, f.Init, f.NLocals)
 	}

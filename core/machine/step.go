@@ -117,7 +117,7 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 	case OpLoad, OpIsLocked:
 		return w.addrAccess(op, Read, buf)
 	case OpStore, OpRMW, OpCmpxchg, OpAddUnless:
-		return w.addrAccess(op, Write, buf)
+		return w.pmdWrite(op, w.addrAccess(op, Write, buf))
 	case OpLock, OpTrylock:
 		return w.addrAccess(op, Acquire, buf)
 	case OpUnlock:
@@ -182,6 +182,24 @@ func (w *World) addrAccess(op *Op, m AccessMode, buf []Access) []Access {
 	return append(buf, Access{loc, m}, Access{w.L.lifeLoc(op.Addr.Object()), Read})
 }
 
+// pmdWrite adds to the footprint of a write to a PMD entry the tables it
+// detaches and attaches: accesses to a table read its life location, so
+// they are ordered against the write that changes whether the table is
+// reachable (the detectors of lost PTEs and detached accesses depend on
+// it).
+func (w *World) pmdWrite(op *Op, buf []Access) []Access {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" || w.L.Objects[op.Addr.Object()].Kind != KindPMDTable || op.Addr.Int == 0 {
+		return buf
+	}
+	for _, v := range []Value{w.Mem[loc], op.Arg, op.Arg2} {
+		if t := w.L.PMDTable(v); t >= 0 {
+			buf = append(buf, Access{w.L.lifeLoc(t), Write})
+		}
+	}
+	return buf
+}
+
 // rcuNested reports whether an rcu_read_lock/unlock is an inner one.
 func (w *World) rcuNested(t int, op *Op) bool {
 	d := w.rcu[t].depth
@@ -214,6 +232,7 @@ func (w *World) Apply(t int, op *Op) Effect {
 	case OpLoad, OpStore, OpRMW, OpCmpxchg, OpAddUnless:
 		eff := w.applyMem(op)
 		w.checkFreed(t, op, &eff)
+		w.checkDetached(t, op, &eff)
 		return eff
 	case OpLock, OpUnlock, OpTrylock, OpIsLocked:
 		eff := w.applyLock(t, op)
@@ -430,10 +449,38 @@ func (w *World) checkFreed(t int, op *Op, eff *Effect) {
 	}
 	fs := w.freeSite[o]
 	eff.Kind = "use-after-free"
+	what := w.L.PtrName(op.Addr)
+	if op.Kind >= OpLock && op.Kind <= OpIsLocked {
+		what = w.L.LockName(op.Addr)
+	}
 	eff.Detail = fmt.Sprintf("BUG: KASAN: use-after-free in %s: %s of %s by P%d; freed by %s at %s (%s)",
-		op.Name, strings.ToLower(access), w.L.PtrName(op.Addr), t, siteThread(fs), fs.Pos, fs.How)
+		op.Name, strings.ToLower(access), what, t, siteThread(fs), fs.Pos, fs.How)
 	eff.Report = fmt.Sprintf("%s of size 8 at addr %s by task P%d\n\nFreed by task %s:\n  %s at %s",
-		access, w.L.PtrName(op.Addr), t, siteThread(fs), fs.How, fs.Pos)
+		access, what, t, siteThread(fs), fs.How, fs.Pos)
+}
+
+// checkDetached reports a PTE written into a table no PMD entry points to
+// (the mapping is lost: kernel.md §4, "detached write"), and a PTE read
+// from such a table outside any RCU read-side critical section (nothing
+// keeps the table from being freed under the reader: kernel.md I4).
+func (w *World) checkDetached(t int, op *Op, eff *Effect) {
+	if eff.Fault != "" || eff.Kind != "" || !op.Addr.IsPtr() || op.Addr.Int < 1 {
+		return
+	}
+	tab := op.Addr.Object()
+	if tab >= len(w.L.Objects) || w.L.Objects[tab].Kind != KindPTETable || w.freed[tab] || w.attached(tab) {
+		return
+	}
+	name := w.L.Objects[tab].Name
+	write := op.Kind != OpLoad && !eff.ReadOnly
+	switch {
+	case write:
+		eff.Kind = "lost-pte"
+		eff.Detail = fmt.Sprintf("BUG: PTE written into detached page table %s (entry %d) by P%d in %s: no PMD points to %s, so the mapping is lost", name, op.Addr.Int-1, t, op.Name, name)
+	case t >= 0 && w.rcu[t].depth == 0:
+		eff.Kind = "detached-access"
+		eff.Detail = fmt.Sprintf("BUG: P%d read detached page table %s (entry %d) in %s outside any RCU read-side critical section: nothing keeps it from being freed", t, name, op.Addr.Int-1, op.Name)
+	}
 }
 
 func siteThread(s Site) string {

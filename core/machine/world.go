@@ -6,25 +6,62 @@ import (
 	"github.com/ptlab/ptlab/core/source"
 )
 
+// ObjKind says what an object stands for.
+type ObjKind uint8
+
+// The kinds of objects.
+const (
+	KindVar      ObjKind = iota // a shared variable, lock or SRCU domain of a litmus test
+	KindMM                      // struct mm_struct: cell 0 is mm->page_table_lock
+	KindPMDTable                // a PMD table: cell 0 is its split lock, then the entries
+	KindPTETable                // a PTE table: cell 0 is its split lock, then PTRS_PER_PTE entries
+)
+
 // Object is a named piece of shared memory: a shared variable of a litmus
-// test (one cell), a lock, an SRCU domain.
+// test (one cell), a lock, an SRCU domain, or a page-table object.
 type Object struct {
 	Name string
+	Kind ObjKind
 	Base int32 // first location
 	Size int32 // number of cells
 }
 
-// Layout is the static shape of a world: its objects and threads. It is
-// shared, read-only, by every execution of a program.
+// Layout is the static shape of a world: its objects, threads and
+// kernel configuration. It is shared, read-only, by every execution.
 type Layout struct {
 	Objects  []Object
 	NThreads int
 	NMem     int32 // memory cells: locations [0, NMem)
+	Names    []CellName
+	Config   Config
 }
+
+// CellName names a cell that is not the start of its object (a PMD
+// entry declared by name), for printing pointers to it.
+type CellName struct {
+	Addr Value
+	Name string
+}
+
+// Config is the kernel configuration that decides which lock is "the"
+// lock (kernel.md §1). The zero value is not a valid configuration;
+// DefaultConfig is x86-64 SMP.
+type Config struct {
+	SplitPTE bool // CONFIG_SPLIT_PTE_PTLOCKS
+	SplitPMD bool // CONFIG_SPLIT_PMD_PTLOCKS (requires SplitPTE)
+}
+
+// DefaultConfig is x86-64 SMP with NR_CPUS >= 4: split PTE and PMD locks.
+var DefaultConfig = Config{SplitPTE: true, SplitPMD: true}
 
 // AddObject appends an object of size cells and returns its index.
 func (l *Layout) AddObject(name string, size int32) int {
-	l.Objects = append(l.Objects, Object{Name: name, Base: l.NMem, Size: size})
+	return l.AddKind(name, KindVar, size)
+}
+
+// AddKind appends an object of the given kind and size.
+func (l *Layout) AddKind(name string, kind ObjKind, size int32) int {
+	l.Objects = append(l.Objects, Object{Name: name, Kind: kind, Base: l.NMem, Size: size})
 	l.NMem += size
 	return len(l.Objects) - 1
 }
@@ -53,12 +90,9 @@ func (l *Layout) srcuLoc(obj, t int) int32 {
 func (l *Layout) LocName(loc int32) string {
 	switch {
 	case loc < l.NMem:
-		for _, o := range l.Objects {
+		for i, o := range l.Objects {
 			if loc >= o.Base && loc < o.Base+o.Size {
-				if o.Size == 1 {
-					return o.Name
-				}
-				return fmt.Sprintf("%s[%d]", o.Name, loc-o.Base)
+				return l.LockName(Ptr(i, int64(loc-o.Base)))
 			}
 		}
 	case loc < l.NMem+int32(l.NThreads):
@@ -92,11 +126,34 @@ func (l *Layout) PtrName(v Value) string {
 	if !v.IsPtr() || v.Object() >= len(l.Objects) {
 		return v.String()
 	}
-	name := l.Objects[v.Object()].Name
-	if v.Int != 0 {
-		name += fmt.Sprintf("+%d", v.Int)
+	for _, n := range l.Names {
+		if n.Addr == v {
+			return n.Name
+		}
 	}
-	return name
+	o := l.Objects[v.Object()]
+	switch {
+	case o.Kind == KindMM && v.Int == 0:
+		return o.Name + "->page_table_lock"
+	case o.Kind == KindPTETable || o.Kind == KindPMDTable:
+		if v.Int == 0 {
+			return o.Name
+		}
+		return fmt.Sprintf("%s[%d]", o.Name, v.Int-1)
+	case v.Int != 0:
+		return fmt.Sprintf("%s+%d", o.Name, v.Int)
+	}
+	return o.Name
+}
+
+// LockName names the lock at addr: a table's split lock is ptlock(t).
+func (l *Layout) LockName(addr Value) string {
+	if addr.IsPtr() && addr.Int == 0 && addr.Object() < len(l.Objects) {
+		if k := l.Objects[addr.Object()].Kind; k == KindPTETable || k == KindPMDTable {
+			return "ptlock(" + l.Objects[addr.Object()].Name + ")"
+		}
+	}
+	return l.PtrName(addr)
 }
 
 // rcuState is one thread's RCU reader state (SUMMARY.md §4.2).

@@ -65,6 +65,22 @@ exists (x=1)`, "t.litmus:3:14: cannot assign to x"},
 	{"unterminated-comment", `C t
 (* never closed
 {}`, "t.litmus:2:1: comment not terminated"},
+	{"pte-index-range", `C t
+{ pte_table_t pt0; pt0[600] = 1; }
+P0(int *x) { }
+exists (true)`, "t.litmus:2:24: entry index 600 out of range [0, 512)"},
+	{"not-a-table", `C t
+{ int x; x[1] = 2; }
+P0(int *x) { }
+exists (true)`, "t.litmus:2:10: x is not a PTE table"},
+	{"pmd-unknown-table", `C t
+{ pte_table_t pt0; pmd_t pmd = pt1; }
+P0(pmd_t *pmd) { }
+exists (true)`, "t.litmus:2:32: undefined shared variable pt1 (did you mean pt0?)"},
+	{"bad-config", `C t
+{ CONFIG_SPLIT_PTE_PTLOCKS = 2; }
+P0(int *x) { }
+exists (true)`, "t.litmus:2:3: CONFIG_SPLIT_PTE_PTLOCKS must be set to 0 or 1"},
 	{"non-pointer-param", `C t
 {}
 P0(int x) { }

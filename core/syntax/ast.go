@@ -38,6 +38,7 @@ type InitItem struct {
 	Type   *TypeSpec // nil when no type was written
 	Thread int
 	Name   string
+	Index  Expr // name[Index] = value (an entry of a page table), or nil
 	Value  Expr // nil when uninitialised
 }
 

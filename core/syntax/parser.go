@@ -233,11 +233,37 @@ func (p *parser) parseInitItem() *InitItem {
 		p.skipTo(SEMI, RBRACE)
 		return nil
 	}
+	if p.tok() == LBRACK && it.Thread < 0 {
+		p.next()
+		it.Index = p.parseExpr()
+		p.expect(RBRACK)
+	}
 	if p.tok() == ASSIGN {
 		p.next()
 		it.Value = p.parseExpr()
 	}
 	return it
+}
+
+// ParseFuncs parses a file of helper functions only (the kernel
+// prelude), in code mode.
+func ParseFuncs(filename, src string) (funcs []*FuncDecl, errs source.List) {
+	p := &parser{file: filename}
+	p.sc.init(src, func(pos source.Pos, msg string) { p.errorAt(pos, msg) })
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				p.errs.Add(filename, p.sc.pos, "internal error: parser: %v", r)
+			}
+		}
+		errs = p.errs
+	}()
+	p.next()
+	for p.tok() != EOF {
+		typ := p.parseType()
+		funcs = append(funcs, p.parseFunc(typ, -1))
+	}
+	return funcs, p.errs
 }
 
 // skipTo advances to the next token in stops (not consuming it).

@@ -290,6 +290,9 @@ func (p *printer) initItem(it *InitItem) string {
 	default:
 		s = it.Name
 	}
+	if it.Index != nil {
+		s += "[" + p.exprString(it.Index) + "]"
+	}
 	if it.Value != nil {
 		s += " = " + p.exprString(it.Value)
 	}

@@ -157,7 +157,7 @@ func (t *Thread) Run(prog *compile.Program) {
 		case compile.OpConst:
 			t.Stack = append(t.Stack, prog.Consts[in.A])
 		case compile.OpAddr:
-			t.Stack = append(t.Stack, machine.Ptr(int(in.A), 0))
+			t.Stack = append(t.Stack, prog.Addrs[in.A])
 		case compile.OpLoad:
 			t.Stack = append(t.Stack, t.Stack[fr.Base+in.A])
 		case compile.OpStore:
@@ -223,6 +223,14 @@ func (t *Thread) Run(prog *compile.Program) {
 			if !t.check(int(in.A), fn.Pos[fr.PC]) {
 				return
 			}
+		case compile.OpPure:
+			n := len(t.Stack) - int(in.B)
+			v, err := prog.Layout.PTEFunc(prog.PureNames[in.A], t.Stack[n:])
+			if err != "" {
+				t.Crash("runtime-error", err, fn.Pos[fr.PC])
+				return
+			}
+			t.Stack = append(t.Stack[:n], v)
 		case compile.OpVisible:
 			t.prepare(prog, in.A)
 			return
