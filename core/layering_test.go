@@ -30,6 +30,7 @@ type layer struct {
 var layers = []layer{
 	{"source", nil},
 	{"syntax", []string{"source"}},
+	{"kernel", []string{"syntax", "source"}},
 	{"machine", []string{"source"}},
 	{"compile", []string{"syntax", "machine", "source"}},
 	{"vm", []string{"compile", "machine", "source"}},

@@ -13,15 +13,37 @@ import (
 // Compile checks f and compiles it. It returns the program (nil if there
 // were errors) and every diagnostic, warnings included.
 func Compile(file string, f *syntax.File) (*Program, source.List) {
+	return CompileWith(file, f, "", nil)
+}
+
+// CompileWith compiles f together with the prelude functions (named
+// preludeFile in messages) that f does not define itself: a script can
+// replace a prelude function by defining one of the same name.
+func CompileWith(file string, f *syntax.File, preludeFile string, prelude []*syntax.FuncDecl) (*Program, source.List) {
 	c := &compiler{file: file, f: f, pmdTable: -1, prog: &Program{
 		File: file, Name: f.Name, Doc: f.Doc, Layout: &machine.Layout{NThreads: len(f.Threads), Config: machine.DefaultConfig}, Syntax: f,
 	}}
 	c.declareShared()
 	c.initMemory()
 	c.declareFuncs()
-	for i, fn := range f.Funcs {
-		c.compileFunc(fn, c.prog.Funcs[i])
+	for _, fn := range prelude {
+		if c.funcIndex(fn.Name) >= 0 {
+			continue // the script defines its own
+		}
+		c.funcs = append(c.funcs, fn.Name)
+		returns := fn.Result != nil && !(fn.Result.Name == "void" && fn.Result.Ptr == 0)
+		c.prog.Funcs = append(c.prog.Funcs, &Func{Name: fn.Name, Thread: -1, NParams: len(fn.Params), Returns: returns, End: fn.End, Prelude: true})
+		c.preludeDecls = append(c.preludeDecls, fn)
 	}
+	for _, fn := range f.Funcs {
+		c.compileFunc(fn, c.prog.Funcs[c.funcIndex(fn.Name)])
+	}
+	saved := c.file
+	c.file = preludeFile
+	for _, fn := range c.preludeDecls {
+		c.compileFunc(fn, c.prog.Funcs[c.funcIndex(fn.Name)])
+	}
+	c.file = saved
 	for i, th := range f.Threads {
 		c.compileFunc(th, c.prog.Funcs[c.prog.Threads[i]])
 	}
@@ -42,6 +64,8 @@ type compiler struct {
 	shared []string // shared variable names, in Program.Addrs order
 	funcs  []string // helper names, Funcs index order
 	regIn  [][]regInit
+
+	preludeDecls []*syntax.FuncDecl
 
 	pmdTable   int // the PMD table object, -1 until a pmd_t is declared
 	pmdEntries int
@@ -245,9 +269,10 @@ func (c *compiler) declareFuncs() {
 	}
 }
 
+// funcIndex returns the index in Program.Funcs of helper name, or -1.
 func (c *compiler) funcIndex(name string) int {
-	for i, n := range c.funcs {
-		if n == name {
+	for i, f := range c.prog.Funcs {
+		if f.Thread < 0 && f.Name == name {
 			return i
 		}
 	}

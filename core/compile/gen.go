@@ -344,13 +344,16 @@ func (b *fb) expr(e syntax.Expr) bool {
 func (b *fb) addrOf(e *syntax.UnaryExpr) bool {
 	switch x := syntax.Unparen(e.X).(type) {
 	case *syntax.Ident:
-		if b.lookup(x.Name) < 0 {
-			if o := b.c.object(x.Name); o >= 0 && (!b.thread || b.isParam(x.Name)) {
-				b.emit(OpAddr, int32(o), 0)
-				return true
-			}
+		if slot := b.lookup(x.Name); slot >= 0 {
+			// A pointer to a local: out-parameters such as &ptl.
+			b.emit(OpLocalAddr, int32(slot), 0)
+			return true
 		}
-		b.c.errorf(e.OpPos, "cannot take the address of local %s: only shared variables have addresses", x.Name)
+		if o := b.c.object(x.Name); o >= 0 && (!b.thread || b.isParam(x.Name)) {
+			b.emit(OpAddr, int32(o), 0)
+			return true
+		}
+		b.c.errorf(e.OpPos, "cannot take the address of %s", x.Name)
 	case *syntax.UnaryExpr:
 		if x.Op == syntax.MUL {
 			b.value(x.X)

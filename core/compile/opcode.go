@@ -24,13 +24,14 @@ const (
 	OpVisible              // operands... → [ret]; yield Tmpls[A] to the scheduler
 	OpCheck                // c → [c]; A = check kind (BUG_ON, WARN_ON, ...)
 	OpPure                 // args... → v; the page-table helper PureNames[A] of B args
+	OpLocalAddr            // → a pointer to local slot A of the current frame
 )
 
 var opcodeNames = [...]string{
 	OpNop: "nop", OpConst: "const", OpInt: "int", OpAddr: "addr", OpLoad: "load",
 	OpStore: "store", OpPop: "pop", OpDup: "dup", OpUnary: "unary", OpBinary: "binary",
 	OpJump: "jump", OpJumpIfZero: "jz", OpJumpIfNonZero: "jnz", OpCall: "call",
-	OpReturn: "ret", OpReturnVoid: "retv", OpVisible: "visible", OpCheck: "check", OpPure: "pure",
+	OpReturn: "ret", OpReturnVoid: "retv", OpVisible: "visible", OpCheck: "check", OpPure: "pure", OpLocalAddr: "localaddr",
 }
 
 func (o Opcode) String() string {

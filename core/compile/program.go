@@ -43,6 +43,7 @@ type Func struct {
 	Pos     []source.Pos // source position of each instruction
 	Regs    []Reg        // named slots (registers) visible to conditions
 	Returns bool         // helper returns a value
+	Prelude bool         // from the kernel prelude: report positions at the caller's call
 	Init    []SlotInit   // initial register values from the init section
 	End     source.Pos
 }

@@ -62,8 +62,10 @@ func (l *Layout) PTEFunc(name string, args []Value) (Value, string) {
 	case "pmd_none":
 		return Bool(l.PMDState(args[0]) == "none"), ""
 	case "pmd_present":
+		// A bad entry has its present bit set: pmd_bad() catches it later
+		// (__pte_offset_map()).
 		st := l.PMDState(args[0])
-		return Bool(st == "table" || st == "huge"), ""
+		return Bool(st == "table" || st == "huge" || st == "bad"), ""
 	case "pmd_trans_huge", "pmd_leaf":
 		return Bool(l.PMDState(args[0]) == "huge"), ""
 	case "pmd_bad":

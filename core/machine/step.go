@@ -59,6 +59,9 @@ type Effect struct {
 
 // cell returns the location addr denotes, or a fault message.
 func (w *World) cell(addr Value, what string) (int32, string) {
+	if addr.IsLocal() {
+		return 0, fmt.Sprintf("BUG: %s on a pointer to a local variable", what)
+	}
 	if !addr.IsPtr() {
 		if addr.Int == 0 {
 			return 0, fmt.Sprintf("BUG: kernel NULL pointer dereference in %s", what)
@@ -270,6 +273,9 @@ func (w *World) applyMem(op *Op) Effect {
 	loc, bad := w.cell(op.Addr, op.Name)
 	if bad != "" {
 		return Effect{Fault: bad}
+	}
+	if op.Arg.IsLocal() || op.Arg2.IsLocal() {
+		return Effect{Fault: fmt.Sprintf("BUG: %s stores the address of a local variable into shared memory", op.Name)}
 	}
 	old := w.Mem[loc]
 	switch op.Kind {

@@ -16,8 +16,11 @@ package machine
 
 import "strconv"
 
-// Value is a machine word: an integer (Obj == 0) or a pointer to offset
-// Int of object Obj-1.
+// Value is a machine word: an integer (Obj == 0), a pointer to offset
+// Int of shared object Obj-1 (Obj > 0), or a pointer to a thread's own
+// local variable, stack slot -Obj-1 (Obj < 0; see Local). Local pointers
+// never reach shared memory: a thread uses them for out-parameters such
+// as pte_offset_map_lock(mm, pmd, addr, &ptl).
 type Value struct {
 	Int int64
 	Obj int32
@@ -30,7 +33,16 @@ func Int(v int64) Value { return Value{Int: v} }
 func Ptr(obj int, off int64) Value { return Value{Int: off, Obj: int32(obj) + 1} }
 
 // IsPtr reports whether v is a pointer.
-func (v Value) IsPtr() bool { return v.Obj != 0 }
+func (v Value) IsPtr() bool { return v.Obj > 0 }
+
+// Local makes a pointer to stack slot slot of the thread that makes it.
+func Local(slot int) Value { return Value{Obj: -int32(slot) - 1} }
+
+// IsLocal reports whether v points to a thread's local variable.
+func (v Value) IsLocal() bool { return v.Obj < 0 }
+
+// LocalSlot returns the stack slot a local pointer points to.
+func (v Value) LocalSlot() int { return int(-v.Obj) - 1 }
 
 // Object returns the object index v points into (v must be a pointer).
 func (v Value) Object() int { return int(v.Obj) - 1 }
@@ -50,6 +62,9 @@ func Bool(b bool) Value {
 func (v Value) String() string {
 	if v.Obj == 0 {
 		return strconv.FormatInt(v.Int, 10)
+	}
+	if v.IsLocal() {
+		return "&local" + strconv.Itoa(v.LocalSlot())
 	}
 	s := "&obj" + strconv.Itoa(v.Object())
 	if v.Int != 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/explore"
+	"github.com/ptlab/ptlab/core/kernel"
 	"github.com/ptlab/ptlab/core/machine"
 	"github.com/ptlab/ptlab/core/report"
 	"github.com/ptlab/ptlab/core/source"
@@ -42,7 +43,11 @@ func Compile(file, src string) (prog *compile.Program, diags source.List, err er
 	if errs.Err() != nil {
 		return nil, errs, errs
 	}
-	prog, diags = compile.Compile(file, f)
+	prelude, err := kernel.Funcs()
+	if err != nil {
+		return nil, nil, fmt.Errorf("internal error: the prelude does not parse: %v", err)
+	}
+	prog, diags = compile.CompileWith(file, f, kernel.PreludeFile, prelude)
 	diags = append(errs, diags...)
 	if err := diags.Err(); err != nil {
 		return nil, diags, diags.Errors()

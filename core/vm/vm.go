@@ -99,17 +99,21 @@ func (t *Thread) Reg(slot int) machine.Value {
 	return machine.Value{}
 }
 
-// Pos returns the source position the thread is at.
+// Pos returns the source position the thread is at in the script: in
+// a prelude function, the position of the script's call into the prelude.
 func (t *Thread) Pos(prog *compile.Program) source.Pos {
-	if len(t.Frames) == 0 {
-		return source.Pos{}
+	for i := len(t.Frames) - 1; i >= 0; i-- {
+		f := t.Frames[i]
+		fn := prog.Funcs[f.Fn]
+		if fn.Prelude && i > 0 {
+			continue
+		}
+		if int(f.PC) < len(fn.Pos) {
+			return fn.Pos[f.PC]
+		}
+		return fn.End
 	}
-	f := t.Frames[len(t.Frames)-1]
-	fn := prog.Funcs[f.Fn]
-	if int(f.PC) < len(fn.Pos) {
-		return fn.Pos[f.PC]
-	}
-	return fn.End
+	return source.Pos{}
 }
 
 // Complete finishes the pending operation with result ret (ignored for
@@ -174,7 +178,7 @@ func (t *Thread) Run(prog *compile.Program) {
 			n := len(t.Stack) - 1
 			v, err := compile.BinaryOp(in.B, t.Stack[n], y)
 			if err != "" {
-				t.Crash("runtime-error", err, fn.Pos[fr.PC])
+				t.Crash("runtime-error", err, t.Pos(prog))
 				return
 			}
 			t.Stack[n] = v
@@ -220,20 +224,27 @@ func (t *Thread) Run(prog *compile.Program) {
 			fr = &t.Frames[len(t.Frames)-1]
 			fn = prog.Funcs[fr.Fn]
 		case compile.OpCheck:
-			if !t.check(int(in.A), fn.Pos[fr.PC]) {
+			if !t.check(int(in.A), t.Pos(prog)) {
 				return
 			}
 		case compile.OpPure:
 			n := len(t.Stack) - int(in.B)
 			v, err := prog.Layout.PTEFunc(prog.PureNames[in.A], t.Stack[n:])
 			if err != "" {
-				t.Crash("runtime-error", err, fn.Pos[fr.PC])
+				t.Crash("runtime-error", err, t.Pos(prog))
 				return
 			}
 			t.Stack = append(t.Stack[:n], v)
+		case compile.OpLocalAddr:
+			t.Stack = append(t.Stack, machine.Local(int(fr.Base+in.A)))
 		case compile.OpVisible:
-			t.prepare(prog, in.A)
-			return
+			if done, err := t.localAccess(prog, in.A); err != "" {
+				t.Crash("runtime-error", err, t.Pos(prog))
+				return
+			} else if !done {
+				t.prepare(prog, in.A)
+				return
+			}
 		}
 		fr.PC++
 	}
@@ -268,11 +279,44 @@ func (t *Thread) check(kind int, pos source.Pos) bool {
 	return true
 }
 
+// localAccess performs a load or store through a pointer to one of the
+// thread's own locals (an out-parameter such as *ptlp = ptl) without
+// yielding: no other thread can see it. It reports whether it did, or
+// the runtime error.
+func (t *Thread) localAccess(prog *compile.Program, k int32) (bool, string) {
+	tm := &prog.Tmpls[k]
+	if !tm.HasAddr {
+		return false, ""
+	}
+	base := len(t.Stack) - 1 - tm.NArgs
+	addr := t.Stack[base]
+	if !addr.IsLocal() {
+		return false, ""
+	}
+	slot := addr.LocalSlot()
+	if slot >= base {
+		return false, fmt.Sprintf("%s through a dangling pointer to a local variable", tm.Op.Name)
+	}
+	switch tm.Op.Kind {
+	case machine.OpLoad:
+		t.Stack = append(t.Stack[:base], t.Stack[slot])
+	case machine.OpStore:
+		t.Stack[slot] = t.Stack[base+1]
+		t.Stack = t.Stack[:base]
+	default:
+		return false, fmt.Sprintf("%s on a pointer to a local variable", tm.Op.Name)
+	}
+	return true, ""
+}
+
 // prepare pops the operands of template k into Pending.
 func (t *Thread) prepare(prog *compile.Program, k int32) {
 	tm := &prog.Tmpls[k]
 	t.tmpl = k
 	t.Pending = tm.Op
+	if prog.Funcs[t.Frames[len(t.Frames)-1].Fn].Prelude {
+		t.Pending.Pos = t.Pos(prog)
+	}
 	n := tm.NArgs
 	if tm.HasAddr {
 		n++

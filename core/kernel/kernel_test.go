@@ -1,0 +1,21 @@
+package kernel
+
+import "testing"
+
+func TestPreludeParses(t *testing.T) {
+	fs, err := Funcs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"__pte_offset_map", "pmd_clear_bad", "pte_offset_map", "pte_unmap", "pte_lockptr",
+		"pte_offset_map_lock", "pte_unmap_unlock", "pte_offset_map_ro_nolock", "pte_offset_map_rw_nolock",
+		"pte_offset_map_nolock", "pmd_lock"}
+	if len(fs) != len(want) {
+		t.Fatalf("%d functions, want %d", len(fs), len(want))
+	}
+	for i, f := range fs {
+		if f.Name != want[i] {
+			t.Errorf("function %d is %s, want %s", i, f.Name, want[i])
+		}
+	}
+}
