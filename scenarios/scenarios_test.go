@@ -2,9 +2,12 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/ptlab/ptlab/core/explore"
 	"github.com/ptlab/ptlab/core/sim"
 )
 
@@ -99,4 +102,48 @@ func TestImpossibleConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "c.litmus:4:2: impossible configuration") {
 		t.Errorf("error %v", err)
 	}
+}
+
+// On every scenario, DPOR finds the same final states and findings as
+// naive search and covers every Mazurkiewicz trace naive search sees.
+func TestScenariosDPORMatchesNaive(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		prog, _, err := sim.Compile(s.File, s.Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := explore.Options{MaxPreemptions: -1, CountTraces: true}
+		opt.Strategy = "naive"
+		naive, err := explore.Explore(context.Background(), prog, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Strategy = "dpor"
+		dpor, err := explore.Explore(context.Background(), prog, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := summary(dpor), summary(naive); got != want {
+			t.Errorf("%s: dpor\n%s\nnaive\n%s", s.File, got, want)
+		}
+		if dpor.Traces != naive.Traces || dpor.Executions > naive.Executions {
+			t.Errorf("%s: dpor %d executions, %d traces; naive %d executions, %d traces", s.File, dpor.Executions, dpor.Traces, naive.Executions, naive.Traces)
+		}
+	}
+}
+
+func summary(r *explore.Result) string {
+	var lines []string
+	for _, o := range r.Outcomes {
+		lines = append(lines, fmt.Sprint(o.Values))
+	}
+	for _, f := range r.Findings {
+		lines = append(lines, f.Kind+": "+f.Msg)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }

@@ -75,7 +75,6 @@ type executor struct {
 
 	// scratch storage for the search
 	fpScratch, fpScratch2 []machine.Access
-	raceKeep              []int32
 }
 
 func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
@@ -224,7 +223,7 @@ func (x *executor) step(p int) {
 		if eff.Kind != "" {
 			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Report: eff.Report, Pos: op.Pos, Thread: p})
 		}
-		x.trackLocks(p, &op, eff.Ret, len(x.events)-1)
+		x.trackLocks(p, &op, eff.Ret, len(x.events)-1, true)
 		t.Complete(x.prog, eff.Ret)
 		if t.Status == vm.Ready && t.Steps >= x.maxSteps {
 			t.Crash("step-bound", fmt.Sprintf("P%d took %d visible steps without finishing: an unbounded loop, or a spin on a value or lock that never changes? (bound: --steps)", p, x.maxSteps), t.Pending.Pos)
@@ -331,7 +330,7 @@ func (x *executor) recursiveLocking(i int, t *vm.Thread) bool {
 	name := x.prog.Layout.LocName(loc)
 	var taken source.Pos
 	for _, h := range x.held[i] {
-		if h.class.loc == loc {
+		if h.loc == loc {
 			taken = h.pos
 		}
 	}

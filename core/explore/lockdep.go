@@ -18,15 +18,32 @@ import (
 // adds no dependency towards the lock it takes (it cannot wait), but
 // locks taken while holding it depend on it.
 
-// lockClass identifies a lock for the checker.
+// lockClass identifies a lock class for the checker, as lockdep's
+// classes do: every split page-table lock (PTE and PMD tables alike, all
+// initialised by ptlock_init()) is one class, "ptlock"; any other lock
+// is a class of its own. sub is spin_lock_nested()'s subclass.
 type lockClass struct {
-	loc int32
+	id  int32 // the lock's location, or ptlockClass
 	sub int64
 }
 
+// ptlockClass is the class id of the split page-table locks.
+const ptlockClass = -1
+
 type heldLock struct {
 	class lockClass
+	loc   int32 // the lock instance
 	pos   source.Pos
+}
+
+// classOf returns the lock class of the lock at loc.
+func (x *executor) classOf(addr machine.Value, loc int32, sub int64) lockClass {
+	if addr.Int == 0 {
+		if k := x.prog.Layout.Objects[addr.Object()].Kind; k == machine.KindPTETable || k == machine.KindPMDTable {
+			return lockClass{id: ptlockClass, sub: sub}
+		}
+	}
+	return lockClass{id: loc, sub: sub}
 }
 
 // lockEdge is one dependency with the acquisition that showed it.
@@ -38,15 +55,15 @@ type lockEdge struct {
 }
 
 // trackLocks updates thread p's held locks after event ev and records
-// the dependencies it creates.
-func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int) {
+// the dependencies it creates (and, if record, same-class findings).
+func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int, record bool) {
 	switch op.Kind {
 	case machine.OpLock, machine.OpTrylock:
 	case machine.OpUnlock:
 		if loc, ok := x.prog.Layout.Cell(op.Addr); ok {
 			h := x.held[p]
 			for i := len(h) - 1; i >= 0; i-- {
-				if h[i].class.loc == loc {
+				if h[i].loc == loc {
 					x.held[p] = append(h[:i], h[i+1:]...)
 					break
 				}
@@ -60,16 +77,35 @@ func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int) 
 	if !ok || op.Kind == machine.OpTrylock && ret != machine.Int(1) {
 		return
 	}
-	c := lockClass{loc: loc}
+	var sub int64
 	if op.Kind == machine.OpLock {
-		c.sub = op.Arg.Int // spin_lock_nested's subclass
+		sub = op.Arg.Int // spin_lock_nested's subclass
+	}
+	c := x.classOf(op.Addr, loc, sub)
+	if op.Kind == machine.OpLock {
 		for _, h := range x.held[p] {
-			if h.class != c {
+			switch {
+			case h.class != c:
 				x.edges = append(x.edges, lockEdge{from: h.class, to: c, thread: p, fromPos: h.pos, toPos: op.Pos, ev: ev})
+			case h.loc != loc && record:
+				x.sameClass(p, h, loc, op)
 			}
 		}
 	}
-	x.held[p] = append(x.held[p], heldLock{class: c, pos: op.Pos})
+	x.held[p] = append(x.held[p], heldLock{class: c, loc: loc, pos: op.Pos})
+}
+
+// sameClass reports taking a second lock of a class (same subclass)
+// while holding one, as lockdep does: it cannot tell the two apart, so
+// nesting them needs spin_lock_nested().
+func (x *executor) sameClass(p int, h heldLock, loc int32, op *machine.Op) {
+	l := x.prog.Layout
+	held, taking := l.LocName(h.loc), l.LocName(loc)
+	cls := className(l, h.class)
+	x.addFinding(Finding{Kind: "recursive-locking", Thread: p, Pos: op.Pos,
+		Msg: fmt.Sprintf("possible recursive locking: P%d takes %s at %s while holding %s (taken at %s), both of lock class %s", p, taking, op.Pos, held, h.pos, cls),
+		Report: fmt.Sprintf("WARNING: possible recursive locking detected\nP%d is trying to acquire lock:\n  %s (class %s) at %s\nbut task is already holding lock:\n  %s (class %s) at %s\n\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(%s);\n  lock(%s);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation",
+			p, taking, cls, op.Pos, held, cls, h.pos, cls, cls)})
 }
 
 // rebuildLocks recomputes held locks and dependencies from the first d
@@ -90,7 +126,7 @@ func (x *executor) rebuildLocks(d int) {
 		ev := &x.events[i]
 		if ev.Thread < len(x.held) {
 			saved := len(x.edges)
-			x.trackLocks(ev.Thread, &ev.Op, ev.Ret, i)
+			x.trackLocks(ev.Thread, &ev.Op, ev.Ret, i, false)
 			x.edges = x.edges[:saved] // already kept above
 		}
 	}
@@ -153,7 +189,10 @@ func (g *lockGraph) path(a, b lockClass) []lockEdge {
 }
 
 func className(l *machine.Layout, c lockClass) string {
-	s := l.LocName(c.loc)
+	s := "ptlock"
+	if c.id != ptlockClass {
+		s = l.LocName(c.id)
+	}
 	if c.sub != 0 {
 		s += fmt.Sprintf("/%d", c.sub)
 	}
