@@ -120,6 +120,13 @@ func init() {
 	def(&builtin{name: "synchronize_srcu", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 	def(&builtin{name: "synchronize_srcu_expedited", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 
+	// Interrupts (include/linux/irqflags.h) and the IPI round of
+	// mm/mmu_gather.c: tlb_remove_table_sync_one() waits for every
+	// IRQ-disabled section in progress (GUP-fast), not for RCU readers.
+	def(&builtin{name: "local_irq_disable", kind: machine.OpIRQOff, addr: -1})
+	def(&builtin{name: "local_irq_enable", kind: machine.OpIRQOn, addr: -1})
+	def(&builtin{name: "tlb_remove_table_sync_one", kind: machine.OpIPIStart, second: machine.OpIPIEnd, addr: -1})
+
 	// Freeing (mm/slab_common.c kfree(), include/linux/rcupdate.h
 	// kvfree_rcu()): kfree frees at once; kvfree_rcu frees after a grace
 	// period, from the RCU callback pseudo-thread, at any point after the

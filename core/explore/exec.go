@@ -271,6 +271,11 @@ func (x *executor) afterRun(t *vm.Thread) {
 		}
 		x.addFinding(Finding{Kind: f.Kind, Msg: msg, Pos: f.Pos, Thread: t.ID})
 	case vm.Done:
+		if x.world.IRQsOff(t.ID) {
+			pos := x.prog.Funcs[x.prog.Threads[t.ID]].End
+			x.addFinding(Finding{Kind: "irq-unbalanced", Pos: pos, Thread: t.ID,
+				Msg: fmt.Sprintf("P%d returned with interrupts disabled (local_irq_disable() without local_irq_enable()) at %s", t.ID, pos)})
+		}
 		if d := x.world.RCUDepth(t.ID); d > 0 {
 			pos := x.prog.Funcs[x.prog.Threads[t.ID]].End
 			x.addFinding(Finding{Kind: "rcu-unbalanced", Pos: pos, Thread: t.ID,

@@ -52,6 +52,14 @@ func (x *executor) exitOf(w machine.WaitRef, limit int32) int32 {
 			if ev.Op.Kind == machine.OpSRCUUnlock && ev.Op.Addr.IsPtr() && ev.Op.Addr.Object() == w.Dom && ev.Op.Arg == machine.Int(w.Token) {
 				return j
 			}
+		case w.IRQ:
+			// An outermost local_irq_enable(): the only kind with a footprint.
+			if ev.Thread == w.Thread && ev.Op.Kind == machine.OpIRQOn && ev.acc[1] > ev.acc[0] {
+				if seen == w.Done {
+					return j
+				}
+				seen++
+			}
 		case ev.Thread == w.Thread && ev.Op.Kind == machine.OpRCUUnlock && ev.acc[1] > ev.acc[0]:
 			// An outermost rcu_read_unlock(): the only kind with a footprint.
 			if seen == w.Done {

@@ -145,3 +145,36 @@ func TestCopyFrom(t *testing.T) {
 		t.Errorf("copy shares state: mem %v depth %d", c.Mem[0], c.RCUDepth(1))
 	}
 }
+
+// tlb_remove_table_sync_one() waits for IRQ-disabled sections only; a
+// grace period waits for those and for RCU readers (kernel.md §2.4-2.5).
+func TestIPIRoundAndIRQs(t *testing.T) {
+	w := newTestWorld(3)
+	w.Apply(1, &Op{Kind: OpIRQOff})
+	w.Apply(2, &Op{Kind: OpRCULock})
+	w.Apply(0, &Op{Kind: OpIPIStart})
+	end := &Op{Kind: OpIPIEnd}
+	if w.Enabled(0, end) {
+		t.Fatal("IPI round ended while P1 has interrupts off")
+	}
+	w.Apply(1, &Op{Kind: OpIRQOn})
+	if !w.Enabled(0, end) {
+		t.Fatal("IPI round waits for an RCU reader (P2), which it must not")
+	}
+	w.Apply(0, end)
+	// A grace period waits for IRQ-disabled sections too.
+	w.Apply(1, &Op{Kind: OpIRQOff})
+	w.Apply(0, &Op{Kind: OpGPStart})
+	gpEnd := &Op{Kind: OpGPEnd}
+	w.Apply(2, &Op{Kind: OpRCUUnlock})
+	if w.Enabled(0, gpEnd) {
+		t.Fatal("grace period ended while P1 has interrupts off")
+	}
+	w.Apply(1, &Op{Kind: OpIRQOn})
+	if !w.Enabled(0, gpEnd) {
+		t.Fatal("grace period still waiting")
+	}
+	if e := w.Apply(1, &Op{Kind: OpIRQOn}); e.Kind != "irq-unbalanced" {
+		t.Errorf("unbalanced enable: %+v", e)
+	}
+}

@@ -34,6 +34,11 @@ const (
 	OpFreeRCU     // kvfree_rcu(Addr): free the object after a grace period
 	OpRCUCallback // the RCU pseudo-thread runs the oldest due callback
 
+	OpIRQOff   // local_irq_disable()
+	OpIRQOn    // local_irq_enable()
+	OpIPIStart // tlb_remove_table_sync_one(), step 1: snapshot IRQ-disabled threads
+	OpIPIEnd   // tlb_remove_table_sync_one(), step 2: wait until each re-enabled
+
 	numOpKinds
 )
 
@@ -59,6 +64,10 @@ var opNames = [...]string{
 	OpFree:        "kfree",
 	OpFreeRCU:     "kvfree_rcu",
 	OpRCUCallback: "rcu_callback",
+	OpIRQOff:      "local_irq_disable",
+	OpIRQOn:       "local_irq_enable",
+	OpIPIStart:    "tlb_remove_table_sync_one:start",
+	OpIPIEnd:      "tlb_remove_table_sync_one:end",
 }
 
 func (k OpKind) String() string {
@@ -125,7 +134,7 @@ type Op struct {
 // IsBlocking reports whether the op can be disabled.
 func (op *Op) IsBlocking() bool {
 	switch op.Kind {
-	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback:
+	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback, OpIPIEnd:
 		return true
 	}
 	return false

@@ -87,9 +87,9 @@ func (w *World) Enabled(t int, op *Op) bool {
 	case OpLock:
 		loc, bad := w.cell(op.Addr, op.Name)
 		return bad != "" || w.Mem[loc] == (Value{})
-	case OpGPEnd:
+	case OpGPEnd, OpIPIEnd:
 		for _, g := range w.gp[t] {
-			if w.rcu[g.t].done <= g.done {
+			if !w.waitDone(g) {
 				return false
 			}
 		}
@@ -104,7 +104,7 @@ func (w *World) Enabled(t int, op *Op) bool {
 			return false
 		}
 		for _, g := range w.cbs[0].wait {
-			if w.rcu[g.t].done <= g.done {
+			if !w.waitDone(g) {
 				return false
 			}
 		}
@@ -132,8 +132,18 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		return append(buf, Access{w.L.rcuLoc(t), Write})
 	case OpGPStart:
 		for u := 0; u < w.L.NThreads; u++ {
-			buf = append(buf, Access{w.L.rcuLoc(u), Read})
+			buf = append(buf, Access{w.L.rcuLoc(u), Read}, Access{w.L.irqLoc(u), Read})
 		}
+	case OpIPIStart:
+		for u := 0; u < w.L.NThreads; u++ {
+			buf = append(buf, Access{w.L.irqLoc(u), Read})
+		}
+	case OpIRQOff, OpIRQOn:
+		d := w.irq[t].depth
+		if op.Kind == OpIRQOff && d > 0 || op.Kind == OpIRQOn && d > 1 {
+			return buf // nested: invisible to grace periods and IPIs
+		}
+		return append(buf, Access{w.L.irqLoc(t), Write})
 	case OpGPEnd, OpSRCUGPEnd:
 		// The end of a grace period touches nothing another thread could
 		// reorder with it: it only waits. The explorer orders it after
@@ -144,7 +154,7 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		}
 	case OpFreeRCU:
 		for u := 0; u < w.L.NThreads; u++ {
-			buf = append(buf, Access{w.L.rcuLoc(u), Read})
+			buf = append(buf, Access{w.L.rcuLoc(u), Read}, Access{w.L.irqLoc(u), Read})
 		}
 		buf = append(buf, Access{w.L.cbLoc(), Write})
 	case OpRCUCallback:
@@ -243,6 +253,8 @@ func (w *World) Apply(t int, op *Op) Effect {
 		return eff
 	case OpFree, OpFreeRCU, OpRCUCallback:
 		return w.applyFree(t, op)
+	case OpIRQOff, OpIRQOn, OpIPIStart, OpIPIEnd:
+		return w.applyIRQ(t, op)
 	case OpRCULock:
 		w.rcu[t].depth++
 	case OpRCUUnlock:
@@ -255,14 +267,10 @@ func (w *World) Apply(t int, op *Op) Effect {
 			r.done++
 		}
 	case OpGPStart:
-		w.gp[t] = w.gp[t][:0]
-		for u := range w.rcu {
-			if w.rcu[u].depth > 0 {
-				w.gp[t] = append(w.gp[t], gpWait{int32(u), w.rcu[u].done})
-			}
-		}
+		w.gp[t] = w.readers(w.gp[t][:0], true)
 	case OpGPEnd:
 		w.gp[t] = w.gp[t][:0]
+
 	default:
 		return w.applySRCU(t, op)
 	}
@@ -408,6 +416,7 @@ func (w *World) applySRCU(t int, op *Op) Effect {
 // domain object Dom with token Token.
 type WaitRef struct {
 	SRCU   bool
+	IRQ    bool // an IRQ-disabled section: it ends with local_irq_enable()
 	Thread int
 	Done   int32
 	Dom    int
@@ -420,9 +429,9 @@ type WaitRef struct {
 func (w *World) Waits(t int, op *Op) []WaitRef {
 	var out []WaitRef
 	switch op.Kind {
-	case OpGPEnd:
+	case OpGPEnd, OpIPIEnd:
 		for _, g := range w.gp[t] {
-			out = append(out, WaitRef{Thread: int(g.t), Done: g.done})
+			out = append(out, WaitRef{Thread: int(g.t), Done: g.done, IRQ: g.irq})
 		}
 	case OpSRCUGPEnd:
 		for _, i := range w.srcuWait[t] {
@@ -432,11 +441,62 @@ func (w *World) Waits(t int, op *Op) []WaitRef {
 	case OpRCUCallback:
 		if len(w.cbs) > 0 {
 			for _, g := range w.cbs[0].wait {
-				out = append(out, WaitRef{Thread: int(g.t), Done: g.done})
+				out = append(out, WaitRef{Thread: int(g.t), Done: g.done, IRQ: g.irq})
 			}
 		}
 	}
 	return out
+}
+
+// applyIRQ disables and enables interrupts, and runs the two steps of
+// an IPI round (tlb_remove_table_sync_one(): smp_call_function() waits
+// until every CPU has taken the interrupt, that is, for every
+// IRQ-disabled section in progress, and for nothing else).
+func (w *World) applyIRQ(t int, op *Op) Effect {
+	switch op.Kind {
+	case OpIRQOff:
+		w.irq[t].depth++
+	case OpIRQOn:
+		q := &w.irq[t]
+		if q.depth == 0 {
+			return Effect{Kind: "irq-unbalanced", Detail: "local_irq_enable() with interrupts already enabled"}
+		}
+		q.depth--
+		if q.depth == 0 {
+			q.done++
+		}
+	case OpIPIStart:
+		w.gp[t] = w.readers(w.gp[t][:0], false)
+	case OpIPIEnd:
+		w.gp[t] = w.gp[t][:0]
+	}
+	return Effect{}
+}
+
+// readers appends to buf what a grace period starting now waits for:
+// with rcu, every RCU read-side section in progress and every
+// IRQ-disabled section (since v4.20 one RCU flavour covers both:
+// Documentation/RCU/checklist.rst item 7); without, the IRQ-disabled
+// sections only, which is all an IPI round such as
+// tlb_remove_table_sync_one() waits for (mm/mmu_gather.c).
+func (w *World) readers(buf []gpWait, rcu bool) []gpWait {
+	for u := range w.rcu {
+		if rcu && w.rcu[u].depth > 0 {
+			buf = append(buf, gpWait{t: int32(u), done: w.rcu[u].done})
+		}
+		if w.irq[u].depth > 0 {
+			buf = append(buf, gpWait{t: int32(u), done: w.irq[u].done, irq: true})
+		}
+	}
+	return buf
+}
+
+// waitDone reports whether the section g names has ended.
+func (w *World) waitDone(g gpWait) bool {
+	if g.irq {
+		return w.irq[g.t].done > g.done
+	}
+	return w.rcu[g.t].done > g.done
 }
 
 // checkFreed turns an access to a freed object into a KASAN-style
@@ -483,9 +543,9 @@ func (w *World) checkDetached(t int, op *Op, eff *Effect) {
 	case write:
 		eff.Kind = "lost-pte"
 		eff.Detail = fmt.Sprintf("BUG: PTE written into detached page table %s (entry %d) by P%d in %s: no PMD points to %s, so the mapping is lost", name, op.Addr.Int-1, t, op.Name, name)
-	case t >= 0 && w.rcu[t].depth == 0:
+	case t >= 0 && w.rcu[t].depth == 0 && w.irq[t].depth == 0:
 		eff.Kind = "detached-access"
-		eff.Detail = fmt.Sprintf("BUG: P%d read detached page table %s (entry %d) in %s outside any RCU read-side critical section: nothing keeps it from being freed", t, name, op.Addr.Int-1, op.Name)
+		eff.Detail = fmt.Sprintf("BUG: P%d read detached page table %s (entry %d) in %s outside any RCU read-side or IRQ-disabled section: nothing keeps it from being freed", t, name, op.Addr.Int-1, op.Name)
 	}
 }
 
@@ -516,11 +576,7 @@ func (w *World) applyFree(t int, op *Op) Effect {
 		return w.free(o, Site{Thread: t, Pos: op.Pos, How: op.Name}, op)
 	}
 	cb := callback{obj: int32(o), queued: Site{Thread: t, Pos: op.Pos, How: op.Name}}
-	for u := range w.rcu {
-		if w.rcu[u].depth > 0 {
-			cb.wait = append(cb.wait, gpWait{int32(u), w.rcu[u].done})
-		}
-	}
+	cb.wait = w.readers(nil, true)
 	w.cbs = append(w.cbs, cb)
 	return Effect{}
 }
@@ -560,10 +616,18 @@ func (w *World) BlockedReason(t int, op *Op) string {
 			return fmt.Sprintf("%s(%s): already held by this thread (recursive locking)", op.Name, name)
 		}
 		return fmt.Sprintf("%s(%s): held by P%d", op.Name, name, owner)
+	case OpIPIEnd:
+		s := "tlb_remove_table_sync_one(): waiting for the IRQ-disabled section of"
+		for _, g := range w.gp[t] {
+			if !w.waitDone(g) {
+				s += fmt.Sprintf(" P%d", g.t)
+			}
+		}
+		return s
 	case OpGPEnd:
 		s := "synchronize_rcu(): waiting for the RCU read-side critical section of"
 		for _, g := range w.gp[t] {
-			if w.rcu[g.t].done <= g.done {
+			if !w.waitDone(g) {
 				if int(g.t) == t {
 					s += fmt.Sprintf(" P%d (itself: synchronize_rcu() inside rcu_read_lock())", g.t)
 				} else {

@@ -69,16 +69,19 @@ func (l *Layout) AddKind(name string, kind ObjKind, size int32) int {
 // NumLocations is the size of the location space footprints use: memory
 // cells, then one RCU location per thread, then one location per (SRCU
 // domain object, thread), then one "life" location per object (every
-// access reads it, freeing writes it), then the RCU callback queue.
+// access reads it, freeing writes it), then the RCU callback queue, then
+// one IRQ location per thread.
 func (l *Layout) NumLocations() int {
-	return int(l.NMem) + l.NThreads*(1+len(l.Objects)) + len(l.Objects) + 1
+	return int(l.cbLoc()) + 1 + l.NThreads
 }
 
 func (l *Layout) lifeLoc(obj int) int32 {
 	return l.NMem + int32(l.NThreads*(1+len(l.Objects))+obj)
 }
 
-func (l *Layout) cbLoc() int32 { return int32(l.NumLocations() - 1) }
+func (l *Layout) cbLoc() int32 { return l.lifeLoc(0) + int32(len(l.Objects)) }
+
+func (l *Layout) irqLoc(t int) int32 { return l.cbLoc() + 1 + int32(t) }
 
 func (l *Layout) rcuLoc(t int) int32 { return l.NMem + int32(t) }
 
@@ -102,8 +105,10 @@ func (l *Layout) LocName(loc int32) string {
 		return fmt.Sprintf("srcu(%s,P%d)", l.Objects[k/l.NThreads].Name, k%l.NThreads)
 	case loc < l.cbLoc():
 		return fmt.Sprintf("life(%s)", l.Objects[loc-l.lifeLoc(0)].Name)
-	default:
+	case loc == l.cbLoc():
 		return "rcu-callbacks"
+	default:
+		return fmt.Sprintf("irq(P%d)", loc-l.cbLoc()-1)
 	}
 	return fmt.Sprintf("loc%d", loc)
 }
@@ -163,10 +168,19 @@ type rcuState struct {
 }
 
 // gpWait is one reader a grace period waits for: thread t had done
-// completed sections when the grace period started.
+// completed sections when the grace period started. irq marks an
+// IRQ-disabled section rather than an RCU read-side one.
 type gpWait struct {
 	t    int32
 	done int32
+	irq  bool
+}
+
+// irqState is one thread's interrupt state: the nesting of
+// local_irq_disable() and the count of completed IRQ-disabled sections.
+type irqState struct {
+	depth int32
+	done  int32
 }
 
 // srcuSection is one SRCU read-side section, identified by its token.
@@ -202,6 +216,7 @@ type World struct {
 	cbs      []callback
 
 	rcu      []rcuState
+	irq      []irqState
 	gp       [][]gpWait // per thread: readers its current synchronize_rcu() waits for
 	srcu     []srcuSection
 	srcuWait [][]int // per thread: indexes into srcu its synchronize_srcu() waits for
@@ -214,6 +229,7 @@ func NewWorld(l *Layout, mem []Value) *World {
 		L:        l,
 		Mem:      append([]Value(nil), mem...),
 		rcu:      make([]rcuState, l.NThreads),
+		irq:      make([]irqState, l.NThreads),
 		gp:       make([][]gpWait, l.NThreads),
 		srcuWait: make([][]int, l.NThreads),
 		srcuSeq:  make([]int64, l.NThreads),
@@ -233,6 +249,9 @@ func (w *World) Clone() *World {
 // RCUDepth returns thread t's rcu_read_lock() nesting depth.
 func (w *World) RCUDepth(t int) int { return int(w.rcu[t].depth) }
 
+// IRQsOff reports whether thread t runs with interrupts disabled.
+func (w *World) IRQsOff(t int) bool { return w.irq[t].depth > 0 }
+
 // LockOwner returns the thread holding the lock at loc, or -1.
 func (w *World) LockOwner(loc int32) int {
 	v := w.Mem[loc]
@@ -247,6 +266,7 @@ func (w *World) CopyFrom(src *World) {
 	w.L = src.L
 	w.Mem = append(w.Mem[:0], src.Mem...)
 	w.rcu = append(w.rcu[:0], src.rcu...)
+	w.irq = append(w.irq[:0], src.irq...)
 	w.srcu = append(w.srcu[:0], src.srcu...)
 	w.srcuSeq = append(w.srcuSeq[:0], src.srcuSeq...)
 	w.gp = resize2(w.gp, len(src.gp))
