@@ -120,6 +120,16 @@ func init() {
 	def(&builtin{name: "synchronize_srcu", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 	def(&builtin{name: "synchronize_srcu_expedited", kind: machine.OpSRCUGPStart, second: machine.OpSRCUGPEnd, args: args(ptr)})
 
+	// Reader-writer semaphores (include/linux/rwsem.h): mmap_lock,
+	// i_mmap_rwsem, the per-VMA lock. They sleep.
+	def(&builtin{name: "down_read", kind: machine.OpDownRead, args: args(ptr)})
+	def(&builtin{name: "down_write", kind: machine.OpDownWrite, args: args(ptr)})
+	def(&builtin{name: "up_read", kind: machine.OpUpRead, args: args(ptr)})
+	def(&builtin{name: "up_write", kind: machine.OpUpWrite, args: args(ptr)})
+	def(&builtin{name: "down_read_trylock", kind: machine.OpDownReadTrylock, args: args(ptr), result: true})
+	def(&builtin{name: "down_write_trylock", kind: machine.OpDownWriteTrylock, args: args(ptr), result: true})
+	def(&builtin{name: "downgrade_write", kind: machine.OpDowngrade, args: args(ptr)})
+
 	// Interrupts (include/linux/irqflags.h) and the IPI round of
 	// mm/mmu_gather.c: tlb_remove_table_sync_one() waits for every
 	// IRQ-disabled section in progress (GUP-fast), not for RCU readers.

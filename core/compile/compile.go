@@ -168,6 +168,10 @@ func (c *compiler) initMemory() {
 			c.initEntry(it, v)
 			continue
 		}
+		if it.Field != "" {
+			c.initField(it, v)
+			continue
+		}
 		if isConfig(it.Name) {
 			continue
 		}

@@ -254,6 +254,23 @@ func (b *fb) address(e syntax.Expr) bool {
 		b.value(e.Index)
 		b.emit(OpBinary, 0, int32(syntax.ADD))
 		return true
+	case *syntax.SelectorExpr:
+		// p->field: the field's cell in the object p points to.
+		off, ok := fieldOffset(e.Field)
+		if !ok {
+			b.c.errorf(e.Pos, "unknown field %s%s", e.Field, hint(e.Field, fieldNames()))
+			return false
+		}
+		if !e.Arrow {
+			b.c.errorf(e.Pos, "write p->%s: world objects are reached through pointers", e.Field)
+			return false
+		}
+		b.value(e.X)
+		if off != 0 {
+			b.constant(machine.Int(off))
+			b.emit(OpBinary, 0, int32(syntax.ADD))
+		}
+		return true
 	case *syntax.Ident:
 		if b.lookup(e.Name) < 0 && !b.thread {
 			if o := b.c.object(e.Name); o >= 0 {
@@ -332,8 +349,11 @@ func (b *fb) expr(e syntax.Expr) bool {
 		b.address(e)
 		b.plainAccess(machine.OpLoad, "load", e)
 	case *syntax.SelectorExpr:
-		b.c.errorf(e.Pos, "field access %s is not supported here", e.Field)
-		b.emit(OpInt, 0, 0)
+		if b.address(e) {
+			b.plainAccess(machine.OpLoad, "load", e)
+		} else {
+			b.emit(OpInt, 0, 0)
+		}
 	default:
 		b.c.errorf(e.Start(), "unsupported expression")
 		b.emit(OpInt, 0, 0)
@@ -360,6 +380,11 @@ func (b *fb) addrOf(e *syntax.UnaryExpr) bool {
 			return true
 		}
 		b.c.errorf(e.OpPos, "cannot take this address")
+	case *syntax.SelectorExpr:
+		if !b.address(x) {
+			b.emit(OpInt, 0, 0)
+		}
+		return true
 	default:
 		b.c.errorf(e.OpPos, "cannot take this address")
 	}

@@ -14,8 +14,49 @@ import (
 //	pmd_t pmd = pt0;                a PMD entry pointing to pt0; entries
 //	pmd_t pmd2;                     live in one PMD table, with its lock
 //	pt0[3] = 7;                     entry 3 of pt0 maps page 7
+//	struct vm_area_struct vma;      a VMA: vma->anon_vma, vma->vm_flags
+//	vma.vm_flags = VM_UFFD_MISSING; a field's initial value
 //
 // PMD values may also be PMD_HUGE, PMD_NONPRESENT or PMD_BAD.
+
+// fields are the fields of the world's structures a script may reach
+// with p->field, by offset in their object. Names are unique across
+// structures, so the offset does not depend on the pointer's type.
+var fields = []struct {
+	name string
+	off  int64
+}{
+	{"page_table_lock", 0}, // struct mm_struct
+	{"mmap_lock", 1},       // struct mm_struct: an rwsem
+	{"anon_vma", 0},        // struct vm_area_struct
+	{"vm_flags", 1},        // struct vm_area_struct
+	{"vm_lock", 2},         // struct vm_area_struct: the per-VMA lock (an rwsem)
+}
+
+func fieldOffset(name string) (int64, bool) {
+	for _, f := range fields {
+		if f.name == name {
+			return f.off, true
+		}
+	}
+	return 0, false
+}
+
+func fieldNames() []string {
+	var out []string
+	for _, f := range fields {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+// hint returns " (did you mean X?)" or "".
+func hint(name string, cands []string) string {
+	if s := Nearest(name, cands); s != "" {
+		return " (did you mean " + s + "?)"
+	}
+	return ""
+}
 
 // worldConstants are the constants usable in page-table scripts.
 var worldConstants = map[string]int64{
@@ -25,13 +66,17 @@ var worldConstants = map[string]int64{
 	"PTRS_PER_PTE":   machine.PTRSPerPTE,
 	"PAGE_SIZE":      1 << machine.PageShift,
 	"PMD_SIZE":       1 << machine.PMDShift,
+	// vm_flags bits (include/linux/mm.h)
+	"VM_SHARED":       0x8,
+	"VM_UFFD_MISSING": 0x200,
+	"VM_UFFD_WP":      0x1000,
 }
 
 // worldDecl handles an init item that declares part of the page-table
 // world, and reports whether it did.
 func (c *compiler) worldDecl(it *syntax.InitItem) bool {
-	if it.Index != nil {
-		return true // an entry initialiser: see initEntry
+	if it.Index != nil || it.Field != "" {
+		return true // an entry or field initialiser: see initEntry, initField
 	}
 	switch it.Name {
 	case "CONFIG_SPLIT_PTE_PTLOCKS", "CONFIG_SPLIT_PMD_PTLOCKS":
@@ -60,8 +105,11 @@ func (c *compiler) worldDecl(it *syntax.InitItem) bool {
 		}
 		c.addSharedAt(it.Name, machine.Ptr(c.pmdTable, int64(c.pmdEntries)), "pmd_t")
 	case "struct mm_struct":
-		o := l.AddKind(it.Name, machine.KindMM, 1)
+		o := l.AddKind(it.Name, machine.KindMM, 2)
 		c.addSharedAt(it.Name, machine.Ptr(o, 0), "struct mm_struct")
+	case "struct vm_area_struct":
+		o := l.AddKind(it.Name, machine.KindVMA, 3)
+		c.addSharedAt(it.Name, machine.Ptr(o, 0), "struct vm_area_struct")
 	default:
 		return false
 	}
@@ -108,5 +156,25 @@ func (c *compiler) initEntry(it *syntax.InitItem, v machine.Value) {
 		return
 	}
 	loc, _ := c.prog.Layout.Cell(machine.Ptr(addr.Object(), 1+idx.Int))
+	c.prog.InitMem[loc] = v
+}
+
+// initField initialises a field of a world object: vma.vm_flags = v.
+func (c *compiler) initField(it *syntax.InitItem, v machine.Value) {
+	o := c.object(it.Name)
+	if o < 0 {
+		c.undefined(it.Pos, it.Name, "shared variable", c.shared)
+		return
+	}
+	off, ok := fieldOffset(it.Field)
+	if !ok {
+		c.errorf(it.Pos, "unknown field %s%s", it.Field, hint(it.Field, fieldNames()))
+		return
+	}
+	loc, ok := c.prog.Layout.Cell(machine.Ptr(c.prog.Addrs[o].Object(), c.prog.Addrs[o].Int+off))
+	if !ok {
+		c.errorf(it.Pos, "%s has no field %s", it.Name, it.Field)
+		return
+	}
 	c.prog.InitMem[loc] = v
 }

@@ -202,6 +202,9 @@ func (x *executor) step(p int) {
 	}
 	t := x.threads[p]
 	op := t.Pending
+	if op.Sleeps() {
+		x.mightSleep(p, &op)
+	}
 	var fp []machine.Access
 	var waits []machine.WaitRef
 	if x.track {
@@ -231,6 +234,40 @@ func (x *executor) step(p int) {
 	}
 	x.afterRun(t)
 	x.checkEnd()
+}
+
+// mightSleep reports a sleeping operation in atomic context, as the
+// kernel's might_sleep() does: inside an RCU read-side critical section,
+// with interrupts disabled, or holding a spinlock.
+func (x *executor) mightSleep(p int, op *machine.Op) {
+	depth, irqs := x.world.RCUDepth(p), x.world.IRQsOff(p)
+	var spin *heldLock
+	for i := range x.held[p] {
+		if x.held[p][i].spin {
+			spin = &x.held[p][i]
+		}
+	}
+	if depth == 0 && !irqs && spin == nil {
+		return
+	}
+	var why []string
+	if depth > 0 {
+		why = append(why, "inside an RCU read-side critical section")
+	}
+	if irqs {
+		why = append(why, "with interrupts disabled")
+	}
+	if spin != nil {
+		why = append(why, fmt.Sprintf("holding spinlock %s (taken at %s)", x.prog.Layout.LocName(spin.loc), spin.pos))
+	}
+	atomic := 0
+	if spin != nil || irqs {
+		atomic = 1
+	}
+	x.addFinding(Finding{Kind: "sleep-in-atomic", Thread: p, Pos: op.Pos,
+		Msg: fmt.Sprintf("BUG: sleeping function called from invalid context: %s in P%d at %s %s", op.Name, p, op.Pos, strings.Join(why, ", ")),
+		Report: fmt.Sprintf("BUG: sleeping function called from invalid context at %s\nin_atomic(): %d, irqs_disabled(): %d, pid: P%d, name: %s\nRCU nest depth: %d, expected: 0",
+			op.Pos, atomic, map[bool]int{true: 1, false: 0}[irqs], p, op.Name, depth)})
 }
 
 // stepRCU runs the oldest due RCU callback on the RCU pseudo-thread.

@@ -34,6 +34,7 @@ type heldLock struct {
 	class lockClass
 	loc   int32 // the lock instance
 	pos   source.Pos
+	spin  bool // a spinlock (holding one makes the thread atomic)
 }
 
 // classOf returns the lock class of the lock at loc.
@@ -58,8 +59,9 @@ type lockEdge struct {
 // the dependencies it creates (and, if record, same-class findings).
 func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int, record bool) {
 	switch op.Kind {
-	case machine.OpLock, machine.OpTrylock:
-	case machine.OpUnlock:
+	case machine.OpLock, machine.OpTrylock, machine.OpDownRead, machine.OpDownWrite,
+		machine.OpDownReadTrylock, machine.OpDownWriteTrylock:
+	case machine.OpUnlock, machine.OpUpRead, machine.OpUpWrite:
 		if loc, ok := x.prog.Layout.Cell(op.Addr); ok {
 			h := x.held[p]
 			for i := len(h) - 1; i >= 0; i-- {
@@ -74,7 +76,8 @@ func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int, 
 		return
 	}
 	loc, ok := x.prog.Layout.Cell(op.Addr)
-	if !ok || op.Kind == machine.OpTrylock && ret != machine.Int(1) {
+	trylock := op.Kind == machine.OpTrylock || op.Kind == machine.OpDownReadTrylock || op.Kind == machine.OpDownWriteTrylock
+	if !ok || trylock && ret != machine.Int(1) {
 		return
 	}
 	var sub int64
@@ -82,7 +85,7 @@ func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int, 
 		sub = op.Arg.Int // spin_lock_nested's subclass
 	}
 	c := x.classOf(op.Addr, loc, sub)
-	if op.Kind == machine.OpLock {
+	if !trylock {
 		for _, h := range x.held[p] {
 			switch {
 			case h.class != c:
@@ -92,7 +95,8 @@ func (x *executor) trackLocks(p int, op *machine.Op, ret machine.Value, ev int, 
 			}
 		}
 	}
-	x.held[p] = append(x.held[p], heldLock{class: c, loc: loc, pos: op.Pos})
+	spin := op.Kind == machine.OpLock || op.Kind == machine.OpTrylock
+	x.held[p] = append(x.held[p], heldLock{class: c, loc: loc, pos: op.Pos, spin: spin})
 }
 
 // sameClass reports taking a second lock of a class (same subclass)

@@ -34,6 +34,14 @@ const (
 	OpFreeRCU     // kvfree_rcu(Addr): free the object after a grace period
 	OpRCUCallback // the RCU pseudo-thread runs the oldest due callback
 
+	OpDownRead         // down_read(Addr): enabled iff no writer holds it
+	OpDownWrite        // down_write(Addr): enabled iff free
+	OpUpRead           // up_read(Addr)
+	OpUpWrite          // up_write(Addr)
+	OpDownReadTrylock  // down_read_trylock(Addr): ret = 1 and take it, or 0
+	OpDownWriteTrylock // down_write_trylock(Addr)
+	OpDowngrade        // downgrade_write(Addr): writer becomes a reader
+
 	OpIRQOff   // local_irq_disable()
 	OpIRQOn    // local_irq_enable()
 	OpIPIStart // tlb_remove_table_sync_one(), step 1: snapshot IRQ-disabled threads
@@ -43,31 +51,38 @@ const (
 )
 
 var opNames = [...]string{
-	OpNone:        "none",
-	OpLoad:        "load",
-	OpStore:       "store",
-	OpRMW:         "rmw",
-	OpCmpxchg:     "cmpxchg",
-	OpAddUnless:   "add_unless",
-	OpLock:        "spin_lock",
-	OpUnlock:      "spin_unlock",
-	OpTrylock:     "spin_trylock",
-	OpIsLocked:    "spin_is_locked",
-	OpRCULock:     "rcu_read_lock",
-	OpRCUUnlock:   "rcu_read_unlock",
-	OpGPStart:     "synchronize_rcu:start",
-	OpGPEnd:       "synchronize_rcu:end",
-	OpSRCULock:    "srcu_read_lock",
-	OpSRCUUnlock:  "srcu_read_unlock",
-	OpSRCUGPStart: "synchronize_srcu:start",
-	OpSRCUGPEnd:   "synchronize_srcu:end",
-	OpFree:        "kfree",
-	OpFreeRCU:     "kvfree_rcu",
-	OpRCUCallback: "rcu_callback",
-	OpIRQOff:      "local_irq_disable",
-	OpIRQOn:       "local_irq_enable",
-	OpIPIStart:    "tlb_remove_table_sync_one:start",
-	OpIPIEnd:      "tlb_remove_table_sync_one:end",
+	OpNone:             "none",
+	OpLoad:             "load",
+	OpStore:            "store",
+	OpRMW:              "rmw",
+	OpCmpxchg:          "cmpxchg",
+	OpAddUnless:        "add_unless",
+	OpLock:             "spin_lock",
+	OpUnlock:           "spin_unlock",
+	OpTrylock:          "spin_trylock",
+	OpIsLocked:         "spin_is_locked",
+	OpRCULock:          "rcu_read_lock",
+	OpRCUUnlock:        "rcu_read_unlock",
+	OpGPStart:          "synchronize_rcu:start",
+	OpGPEnd:            "synchronize_rcu:end",
+	OpSRCULock:         "srcu_read_lock",
+	OpSRCUUnlock:       "srcu_read_unlock",
+	OpSRCUGPStart:      "synchronize_srcu:start",
+	OpSRCUGPEnd:        "synchronize_srcu:end",
+	OpFree:             "kfree",
+	OpFreeRCU:          "kvfree_rcu",
+	OpRCUCallback:      "rcu_callback",
+	OpDownRead:         "down_read",
+	OpDownWrite:        "down_write",
+	OpUpRead:           "up_read",
+	OpUpWrite:          "up_write",
+	OpDownReadTrylock:  "down_read_trylock",
+	OpDownWriteTrylock: "down_write_trylock",
+	OpDowngrade:        "downgrade_write",
+	OpIRQOff:           "local_irq_disable",
+	OpIRQOn:            "local_irq_enable",
+	OpIPIStart:         "tlb_remove_table_sync_one:start",
+	OpIPIEnd:           "tlb_remove_table_sync_one:end",
 }
 
 func (k OpKind) String() string {
@@ -134,7 +149,19 @@ type Op struct {
 // IsBlocking reports whether the op can be disabled.
 func (op *Op) IsBlocking() bool {
 	switch op.Kind {
-	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback, OpIPIEnd:
+	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback, OpIPIEnd, OpDownRead, OpDownWrite:
+		return true
+	}
+	return false
+}
+
+// Sleeps reports whether the operation may sleep (might_sleep() in the
+// kernel): taking a sleeping lock or waiting for a grace period. Doing so
+// inside an RCU read-side critical section, with interrupts disabled or
+// holding a spinlock is a bug.
+func (op *Op) Sleeps() bool {
+	switch op.Kind {
+	case OpDownRead, OpDownWrite, OpGPStart, OpSRCUGPStart:
 		return true
 	}
 	return false

@@ -84,9 +84,12 @@ func (w *World) cell(addr Value, what string) (int32, string) {
 // a bad address is enabled (applying it faults).
 func (w *World) Enabled(t int, op *Op) bool {
 	switch op.Kind {
-	case OpLock:
+	case OpLock, OpDownWrite:
 		loc, bad := w.cell(op.Addr, op.Name)
 		return bad != "" || w.Mem[loc] == (Value{})
+	case OpDownRead:
+		loc, bad := w.cell(op.Addr, op.Name)
+		return bad != "" || w.Mem[loc].Int >= 0
 	case OpGPEnd, OpIPIEnd:
 		for _, g := range w.gp[t] {
 			if !w.waitDone(g) {
@@ -121,9 +124,9 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		return w.addrAccess(op, Read, buf)
 	case OpStore, OpRMW, OpCmpxchg, OpAddUnless:
 		return w.pmdWrite(op, w.addrAccess(op, Write, buf))
-	case OpLock, OpTrylock:
+	case OpLock, OpTrylock, OpDownRead, OpDownWrite, OpDownReadTrylock, OpDownWriteTrylock:
 		return w.addrAccess(op, Acquire, buf)
-	case OpUnlock:
+	case OpUnlock, OpUpRead, OpUpWrite, OpDowngrade:
 		return w.addrAccess(op, Release, buf)
 	case OpRCULock, OpRCUUnlock:
 		if w.rcuNested(t, op) {
@@ -253,6 +256,10 @@ func (w *World) Apply(t int, op *Op) Effect {
 		return eff
 	case OpFree, OpFreeRCU, OpRCUCallback:
 		return w.applyFree(t, op)
+	case OpDownRead, OpDownWrite, OpUpRead, OpUpWrite, OpDownReadTrylock, OpDownWriteTrylock, OpDowngrade:
+		eff := w.applyRWSem(t, op)
+		w.checkFreed(t, op, &eff)
+		return eff
 	case OpIRQOff, OpIRQOn, OpIPIStart, OpIPIEnd:
 		return w.applyIRQ(t, op)
 	case OpRCULock:
@@ -448,6 +455,51 @@ func (w *World) Waits(t int, op *Op) []WaitRef {
 	return out
 }
 
+// applyRWSem runs a reader-writer semaphore operation
+// (kernel/locking/rwsem.c): the cell holds 0 (free), n > 0 (n readers) or
+// -(t+1) (written by thread t).
+func (w *World) applyRWSem(t int, op *Op) Effect {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" {
+		return Effect{Fault: bad}
+	}
+	v := w.Mem[loc].Int
+	writer := Int(-int64(t) - 1)
+	name := w.L.LockName(op.Addr)
+	switch op.Kind {
+	case OpDownRead:
+		w.Mem[loc] = Int(v + 1)
+	case OpDownWrite:
+		w.Mem[loc] = writer
+	case OpDownReadTrylock:
+		if v < 0 {
+			return Effect{Ret: Int(0), ReadOnly: true}
+		}
+		w.Mem[loc] = Int(v + 1)
+		return Effect{Ret: Int(1)}
+	case OpDownWriteTrylock:
+		if v != 0 {
+			return Effect{Ret: Int(0), ReadOnly: true}
+		}
+		w.Mem[loc] = writer
+		return Effect{Ret: Int(1)}
+	case OpUpRead:
+		if v <= 0 {
+			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("up_read(%s) without a reader holding it", name)}
+		}
+		w.Mem[loc] = Int(v - 1)
+	case OpUpWrite, OpDowngrade:
+		if w.Mem[loc] != writer {
+			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("%s(%s) by P%d, which does not hold it for write", op.Name, name, t)}
+		}
+		w.Mem[loc] = Int(0)
+		if op.Kind == OpDowngrade {
+			w.Mem[loc] = Int(1)
+		}
+	}
+	return Effect{}
+}
+
 // applyIRQ disables and enables interrupts, and runs the two steps of
 // an IPI round (tlb_remove_table_sync_one(): smp_call_function() waits
 // until every CPU has taken the interrupt, that is, for every
@@ -539,7 +591,10 @@ func (w *World) checkDetached(t int, op *Op, eff *Effect) {
 	}
 	name := w.L.Objects[tab].Name
 	write := op.Kind != OpLoad && !eff.ReadOnly
+	cleared := (op.Kind == OpStore || op.Kind == OpRMW && op.RMW == RMWXchg) && op.Arg == (Value{})
 	switch {
+	case write && cleared:
+		// Clearing an entry of a detached table loses nothing.
 	case write:
 		eff.Kind = "lost-pte"
 		eff.Detail = fmt.Sprintf("BUG: PTE written into detached page table %s (entry %d) by P%d in %s: no PMD points to %s, so the mapping is lost", name, op.Addr.Int-1, t, op.Name, name)
@@ -572,13 +627,41 @@ func (w *World) applyFree(t int, op *Op) Effect {
 		return Effect{Fault: fmt.Sprintf("BUG: %s of something that is not an object", op.Name)}
 	}
 	o := op.Addr.Object()
+	live := w.livePTEs(o, t, op)
 	if op.Kind == OpFree {
-		return w.free(o, Site{Thread: t, Pos: op.Pos, How: op.Name}, op)
+		eff := w.free(o, Site{Thread: t, Pos: op.Pos, How: op.Name}, op)
+		if eff.Kind == "" {
+			eff = live
+		}
+		return eff
 	}
 	cb := callback{obj: int32(o), queued: Site{Thread: t, Pos: op.Pos, How: op.Name}}
 	cb.wait = w.readers(nil, true)
 	w.cbs = append(w.cbs, cb)
-	return Effect{}
+	return live
+}
+
+// livePTEs reports freeing a PTE table that still maps pages: those
+// mappings, their page references and RSS counts are lost (kernel.md §4
+// R1: "detached write ... Bad rss-counter state").
+func (w *World) livePTEs(o, t int, op *Op) Effect {
+	obj := w.L.Objects[o]
+	if obj.Kind != KindPTETable || w.freed[o] {
+		return Effect{}
+	}
+	n, first := 0, -1
+	for i, v := range w.Mem[obj.Base+1 : obj.Base+obj.Size] {
+		if v != (Value{}) {
+			n++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if n == 0 {
+		return Effect{}
+	}
+	return Effect{Kind: "lost-pte", Detail: fmt.Sprintf("BUG: page table %s freed by P%d (%s) with %d present PTE(s) (entry %d maps page %s): the mappings are lost", obj.Name, t, op.Name, n, first, w.Mem[obj.Base+1+int32(first)])}
 }
 
 func (w *World) free(o int, site Site, op *Op) Effect {
@@ -608,6 +691,13 @@ func (w *World) Freed(o int) bool { return w.freed[o] }
 // holder of a lock or the readers a grace period waits for.
 func (w *World) BlockedReason(t int, op *Op) string {
 	switch op.Kind {
+	case OpDownRead, OpDownWrite:
+		loc, _ := w.cell(op.Addr, op.Name)
+		name := w.L.LockName(op.Addr)
+		if v := w.Mem[loc].Int; v < 0 {
+			return fmt.Sprintf("%s(%s): held for write by P%d", op.Name, name, -v-1)
+		}
+		return fmt.Sprintf("%s(%s): held for read by %d reader(s)", op.Name, name, w.Mem[loc].Int)
 	case OpLock:
 		loc, _ := w.cell(op.Addr, op.Name)
 		owner := w.LockOwner(loc)

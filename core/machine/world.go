@@ -12,9 +12,10 @@ type ObjKind uint8
 // The kinds of objects.
 const (
 	KindVar      ObjKind = iota // a shared variable, lock or SRCU domain of a litmus test
-	KindMM                      // struct mm_struct: cell 0 is mm->page_table_lock
+	KindMM                      // struct mm_struct: mm->page_table_lock, mm->mmap_lock
 	KindPMDTable                // a PMD table: cell 0 is its split lock, then the entries
 	KindPTETable                // a PTE table: cell 0 is its split lock, then PTRS_PER_PTE entries
+	KindVMA                     // struct vm_area_struct: anon_vma, vm_flags, the per-VMA lock
 )
 
 // Object is a named piece of shared memory: a shared variable of a litmus
@@ -140,6 +141,10 @@ func (l *Layout) PtrName(v Value) string {
 	switch {
 	case o.Kind == KindMM && v.Int == 0:
 		return o.Name + "->page_table_lock"
+	case o.Kind == KindMM && v.Int == 1:
+		return o.Name + "->mmap_lock"
+	case o.Kind == KindVMA && v.Int >= 0 && v.Int < 3:
+		return o.Name + "->" + [...]string{"anon_vma", "vm_flags", "vm_lock"}[v.Int]
 	case o.Kind == KindPTETable || o.Kind == KindPMDTable:
 		if v.Int == 0 {
 			return o.Name

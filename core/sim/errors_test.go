@@ -151,3 +151,16 @@ exists (x=1)`
 		}
 	}
 }
+
+func TestWorldErrors(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"C t\n{ struct vm_area_struct vma; vma.vm_flag = 1; }\nP0(int *x) { }\nexists (true)", "t.litmus:2:30: unknown field vm_flag (did you mean vm_flags?)"},
+		{"C t\n{}\nP0(struct vm_area_struct *vma) { int r; r = vma->anon_vmaa; }\nexists (true)", "t.litmus:3:50: unknown field anon_vmaa (did you mean anon_vma?)"},
+	}
+	for _, c := range cases {
+		_, err := Run(context.Background(), "t.litmus", c.src, Options{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+}

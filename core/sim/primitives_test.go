@@ -34,6 +34,8 @@ var primitiveCases = []struct {
 	{"helper", `{} int twice(int v) { return 2 * v; } void put(int *p, int v) { WRITE_ONCE(*p, twice(v)); } P0(int *x) { put(x, 21); }`, "exists (x=42)", "[x]=42;"},
 	{"srcu", `{} P0(struct srcu_struct *s, int *x) { int r0; int r1; r0 = srcu_read_lock(s); r1 = srcu_read_lock(s); srcu_read_unlock(s, r0); srcu_read_unlock(s, r1); synchronize_srcu(s); WRITE_ONCE(*x, 1); }`, "exists (0:r0=1001 /\\ 0:r1=1002)", "0:r0=1001; 0:r1=1002;"},
 	{"init-register", `{ 0:r0=4; } P0(int *x) { WRITE_ONCE(*x, r0); }`, "exists (x=4)", "[x]=4;"},
+	{"rwsem", `{} P0(struct rw_semaphore *s) { int r0; int r1; int r2; down_read(s); r0 = down_read_trylock(s); r1 = down_write_trylock(s); up_read(s); up_read(s); down_write(s); downgrade_write(s); r2 = down_read_trylock(s); up_read(s); up_read(s); }`, "exists (0:r0=1 /\\ 0:r1=0 /\\ 0:r2=1 /\\ s=0)", "0:r0=1; 0:r1=0; 0:r2=1; [s]=0;"},
+	{"fields", `{ struct vm_area_struct vma; vma.vm_flags = VM_UFFD_WP; struct mm_struct mm; } P0(struct vm_area_struct *vma, struct mm_struct *mm) { int r0; int r1; r0 = userfaultfd_wp(vma); WRITE_ONCE(vma->anon_vma, 5); r1 = vma->anon_vma; spin_lock(&mm->page_table_lock); spin_unlock(&mm->page_table_lock); }`, "exists (0:r0=1 /\\ 0:r1=5)", "0:r0=1; 0:r1=5;"},
 	{"warn-returns-condition", `{} P0(int *x) { int r0; r0 = WARN_ON(1 == 1); }`, "exists (0:r0=1)", "0:r0=1;"},
 }
 
@@ -71,6 +73,12 @@ P1(spinlock_t *a, spinlock_t *b) { spin_lock(b); spin_lock(a); spin_unlock(a); s
 		{"rcu-unbalanced", `P0(int *x) { rcu_read_unlock(); }`, "rcu-unbalanced", "rcu_read_unlock() without a matching rcu_read_lock()"},
 		{"rcu-exit-inside", `P0(int *x) { rcu_read_lock(); }`, "rcu-unbalanced", "P0 returned inside an RCU read-side critical section"},
 		{"sync-in-reader", `P0(int *x) { rcu_read_lock(); synchronize_rcu(); rcu_read_unlock(); }`, "deadlock", "synchronize_rcu(): waiting for the RCU read-side critical section of P0 (itself: synchronize_rcu() inside rcu_read_lock())"},
+		{"sleep-in-rcu", `P0(struct rw_semaphore *sem) { rcu_read_lock(); down_read(sem); up_read(sem); rcu_read_unlock(); }`, "sleep-in-atomic", "BUG: sleeping function called from invalid context: down_read in P0 at 3:49 inside an RCU read-side critical section"},
+		{"sleep-under-spinlock", `P0(spinlock_t *l) { spin_lock(l); synchronize_rcu(); spin_unlock(l); }`, "sleep-in-atomic", "holding spinlock l (taken at 3:21)"},
+		{"sleep-irqs-off", `P0(struct rw_semaphore *sem) { local_irq_disable(); down_write(sem); up_write(sem); local_irq_enable(); }`, "sleep-in-atomic", "with interrupts disabled"},
+		{"irq-exit-disabled", `P0(int *x) { local_irq_disable(); }`, "irq-unbalanced", "P0 returned with interrupts disabled"},
+		{"up_read-unheld", `P0(struct rw_semaphore *sem) { up_read(sem); }`, "bad-unlock", "up_read(sem) without a reader holding it"},
+		{"rwsem-self-deadlock", `P0(struct rw_semaphore *sem) { down_read(sem); down_write(sem); }`, "deadlock", "down_write(sem): held for read by 1 reader(s)"},
 		{"srcu-bad-unlock", `P0(struct srcu_struct *s) { srcu_read_unlock(s, 5); }`, "srcu-bad-unlock", "does not match an active srcu_read_lock()"},
 	}
 	for _, c := range cases {

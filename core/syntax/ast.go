@@ -38,8 +38,9 @@ type InitItem struct {
 	Type   *TypeSpec // nil when no type was written
 	Thread int
 	Name   string
-	Index  Expr // name[Index] = value (an entry of a page table), or nil
-	Value  Expr // nil when uninitialised
+	Index  Expr   // name[Index] = value (an entry of a page table), or nil
+	Field  string // name.Field = value (a field of a world object), or ""
+	Value  Expr   // nil when uninitialised
 }
 
 // FuncDecl is a thread P<n> or a helper function.

@@ -233,6 +233,10 @@ func (p *parser) parseInitItem() *InitItem {
 		p.skipTo(SEMI, RBRACE)
 		return nil
 	}
+	if (p.tok() == DOT || p.tok() == ARROW) && it.Thread < 0 {
+		p.next()
+		_, it.Field = p.expectIdent()
+	}
 	if p.tok() == LBRACK && it.Thread < 0 {
 		p.next()
 		it.Index = p.parseExpr()

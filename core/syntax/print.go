@@ -290,6 +290,9 @@ func (p *printer) initItem(it *InitItem) string {
 	default:
 		s = it.Name
 	}
+	if it.Field != "" {
+		s += "." + it.Field
+	}
 	if it.Index != nil {
 		s += "[" + p.exprString(it.Index) + "]"
 	}
