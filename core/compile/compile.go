@@ -160,6 +160,9 @@ func (c *compiler) initMemory() {
 	c.prog.InitMem = make([]machine.Value, c.prog.Layout.NMem)
 	c.regIn = make([][]regInit, len(c.f.Threads))
 	for _, it := range c.f.Init {
+		if it.Type != nil && it.Type.Name == "pte_table_t" && it.Type.Ptr == 0 {
+			continue // its value is only a pool marker (worldDecl)
+		}
 		var v machine.Value
 		if it.Value != nil && !isConfig(it.Name) {
 			v = c.constValue(it.Value)

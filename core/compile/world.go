@@ -14,6 +14,7 @@ import (
 //	pmd_t pmd = pt0;                a PMD entry pointing to pt0; entries
 //	pmd_t pmd2;                     live in one PMD table, with its lock
 //	pt0[3] = 7;                     entry 3 of pt0 maps page 7
+//	pte_table_t spare = UNALLOCATED; pte_alloc_one() hands it out
 //	struct vm_area_struct vma;      a VMA: vma->anon_vma, vma->vm_flags
 //	vma.vm_flags = VM_UFFD_MISSING; a field's initial value
 //
@@ -95,6 +96,11 @@ func (c *compiler) worldDecl(it *syntax.InitItem) bool {
 	case "pte_table_t":
 		o := l.AddKind(it.Name, machine.KindPTETable, 1+machine.PTRSPerPTE)
 		c.addSharedAt(it.Name, machine.Ptr(o, 0), "pte_table_t")
+		if id, ok := syntax.Unparen(it.Value).(*syntax.Ident); ok && id.Name == "UNALLOCATED" {
+			l.Objects[o].Pool = true // pte_table_t spare = UNALLOCATED;
+		} else if it.Value != nil {
+			c.errorf(it.Value.Start(), "a pte_table_t is declared alone, or \"= UNALLOCATED\" for pte_alloc_one()'s pool")
+		}
 	case "pmd_t":
 		if c.pmdTable < 0 {
 			c.pmdTable = l.AddKind("pmd_table", machine.KindPMDTable, 1+machine.PTRSPerPMD)

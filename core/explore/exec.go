@@ -181,6 +181,9 @@ func (x *executor) checkEnd() {
 		x.deadlockFinding()
 	default:
 		x.end = EndComplete
+		for _, msg := range x.world.OrphanedTables() {
+			x.addFinding(Finding{Kind: "lost-pte", Thread: -1, Msg: msg})
+		}
 	}
 }
 

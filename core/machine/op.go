@@ -33,6 +33,7 @@ const (
 	OpFree        // kfree(Addr): free the object at once
 	OpFreeRCU     // kvfree_rcu(Addr): free the object after a grace period
 	OpRCUCallback // the RCU pseudo-thread runs the oldest due callback
+	OpAllocPTE    // pte_alloc_one(): a zeroed PTE table from the pool, or NULL
 
 	OpDownRead         // down_read(Addr): enabled iff no writer holds it
 	OpDownWrite        // down_write(Addr): enabled iff free

@@ -167,3 +167,35 @@ func (w *World) TableState(t int) string {
 	}
 	return "detached"
 }
+
+// OrphanedTables describes the PTE tables that, at the end of an
+// execution, no PMD entry points to and nobody freed, but that still map
+// pages: those mappings are lost and the table leaked (kernel.md §4 R11,
+// buggy variant 1).
+func (w *World) OrphanedTables() []string {
+	var out []string
+	for i, o := range w.L.Objects {
+		if o.Kind != KindPTETable || w.freed[i] || w.attached(i) || w.queued(i) {
+			continue
+		}
+		n := 0
+		for _, v := range w.Mem[o.Base+1 : o.Base+o.Size] {
+			if v != (Value{}) {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, fmt.Sprintf("BUG: page table %s ends detached and not freed with %d present PTE(s): the mappings are lost and the table leaked", o.Name, n))
+		}
+	}
+	return out
+}
+
+func (w *World) queued(o int) bool {
+	for _, cb := range w.cbs {
+		if int(cb.obj) == o {
+			return true
+		}
+	}
+	return false
+}

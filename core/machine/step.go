@@ -151,6 +151,11 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		// The end of a grace period touches nothing another thread could
 		// reorder with it: it only waits. The explorer orders it after
 		// the read-side exits it waited for (see Waits).
+	case OpAllocPTE:
+		buf = append(buf, Access{w.L.allocLoc(), Write})
+		if o := w.nextPool(); o >= 0 {
+			buf = append(buf, Access{w.L.lifeLoc(o), Write})
+		}
 	case OpFree:
 		if op.Addr.IsPtr() && op.Addr.Object() < len(w.L.Objects) {
 			buf = append(buf, Access{w.L.lifeLoc(op.Addr.Object()), Write})
@@ -256,6 +261,18 @@ func (w *World) Apply(t int, op *Op) Effect {
 		return eff
 	case OpFree, OpFreeRCU, OpRCUCallback:
 		return w.applyFree(t, op)
+	case OpAllocPTE:
+		o := w.nextPool()
+		if o < 0 {
+			return Effect{Ret: Value{}} // -ENOMEM
+		}
+		obj := w.L.Objects[o]
+		w.freed[o] = false
+		w.freeSite[o] = Site{}
+		for i := obj.Base; i < obj.Base+obj.Size; i++ {
+			w.Mem[i] = Value{} // pagetable_pte_ctor(): empty table, lock initialised
+		}
+		return Effect{Ret: Ptr(o, 0)}
 	case OpDownRead, OpDownWrite, OpUpRead, OpUpWrite, OpDownReadTrylock, OpDownWriteTrylock, OpDowngrade:
 		eff := w.applyRWSem(t, op)
 		w.checkFreed(t, op, &eff)
@@ -605,6 +622,9 @@ func (w *World) checkDetached(t int, op *Op, eff *Effect) {
 }
 
 func siteThread(s Site) string {
+	if s.Thread == -2 {
+		return "nobody (never allocated)"
+	}
 	if s.Thread < 0 {
 		return "RCU callback"
 	}
@@ -639,6 +659,16 @@ func (w *World) applyFree(t int, op *Op) Effect {
 	cb.wait = w.readers(nil, true)
 	w.cbs = append(w.cbs, cb)
 	return live
+}
+
+// nextPool returns the first pool table not handed out yet, or -1.
+func (w *World) nextPool() int {
+	for i, o := range w.L.Objects {
+		if o.Pool && w.freed[i] && w.freeSite[i].Thread == -2 {
+			return i
+		}
+	}
+	return -1
 }
 
 // livePTEs reports freeing a PTE table that still maps pages: those

@@ -23,6 +23,7 @@ const (
 type Object struct {
 	Name string
 	Kind ObjKind
+	Pool bool  // starts unallocated: pte_alloc_one() hands it out
 	Base int32 // first location
 	Size int32 // number of cells
 }
@@ -73,7 +74,7 @@ func (l *Layout) AddKind(name string, kind ObjKind, size int32) int {
 // access reads it, freeing writes it), then the RCU callback queue, then
 // one IRQ location per thread.
 func (l *Layout) NumLocations() int {
-	return int(l.cbLoc()) + 1 + l.NThreads
+	return int(l.cbLoc()) + 1 + l.NThreads + 1
 }
 
 func (l *Layout) lifeLoc(obj int) int32 {
@@ -83,6 +84,10 @@ func (l *Layout) lifeLoc(obj int) int32 {
 func (l *Layout) cbLoc() int32 { return l.lifeLoc(0) + int32(len(l.Objects)) }
 
 func (l *Layout) irqLoc(t int) int32 { return l.cbLoc() + 1 + int32(t) }
+
+// allocLoc is the page-table allocator's location: allocations are
+// ordered among themselves.
+func (l *Layout) allocLoc() int32 { return l.irqLoc(l.NThreads) }
 
 func (l *Layout) rcuLoc(t int) int32 { return l.NMem + int32(t) }
 
@@ -240,6 +245,12 @@ func NewWorld(l *Layout, mem []Value) *World {
 		srcuSeq:  make([]int64, l.NThreads),
 		freed:    make([]bool, len(l.Objects)),
 		freeSite: make([]Site, len(l.Objects)),
+	}
+	for i, o := range l.Objects {
+		if o.Pool {
+			w.freed[i] = true // not allocated yet
+			w.freeSite[i] = Site{Thread: -2, How: "never allocated"}
+		}
 	}
 	return w
 }
