@@ -282,13 +282,8 @@ func (w *World) Apply(t int, op *Op) Effect {
 	case OpRCULock:
 		w.rcu[t].depth++
 	case OpRCUUnlock:
-		r := &w.rcu[t]
-		if r.depth == 0 {
+		if !w.rcu[t].exit() {
 			return Effect{Kind: "rcu-unbalanced", Detail: "rcu_read_unlock() without a matching rcu_read_lock()"}
-		}
-		r.depth--
-		if r.depth == 0 {
-			r.done++
 		}
 	case OpGPStart:
 		w.gp[t] = w.readers(w.gp[t][:0], true)
@@ -526,13 +521,8 @@ func (w *World) applyIRQ(t int, op *Op) Effect {
 	case OpIRQOff:
 		w.irq[t].depth++
 	case OpIRQOn:
-		q := &w.irq[t]
-		if q.depth == 0 {
+		if !w.irq[t].exit() {
 			return Effect{Kind: "irq-unbalanced", Detail: "local_irq_enable() with interrupts already enabled"}
-		}
-		q.depth--
-		if q.depth == 0 {
-			q.done++
 		}
 	case OpIPIStart:
 		w.gp[t] = w.readers(w.gp[t][:0], false)

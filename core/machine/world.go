@@ -171,10 +171,25 @@ func (l *Layout) LockName(addr Value) string {
 	return l.PtrName(addr)
 }
 
-// rcuState is one thread's RCU reader state (SUMMARY.md §4.2).
-type rcuState struct {
-	depth int32 // nesting of rcu_read_lock()
-	done  int32 // completed outermost read-side sections
+// section is one thread's nesting of a kind of critical section (RCU
+// read-side, IRQ-disabled): its depth and the number of outermost
+// sections it has completed (SUMMARY.md §4.2).
+type section struct {
+	depth int32 // nesting of rcu_read_lock() / local_irq_disable()
+	done  int32 // completed outermost sections
+}
+
+// exit leaves one level of the section and reports false if it was not
+// entered.
+func (s *section) exit() bool {
+	if s.depth == 0 {
+		return false
+	}
+	s.depth--
+	if s.depth == 0 {
+		s.done++
+	}
+	return true
 }
 
 // gpWait is one reader a grace period waits for: thread t had done
@@ -184,13 +199,6 @@ type gpWait struct {
 	t    int32
 	done int32
 	irq  bool
-}
-
-// irqState is one thread's interrupt state: the nesting of
-// local_irq_disable() and the count of completed IRQ-disabled sections.
-type irqState struct {
-	depth int32
-	done  int32
 }
 
 // srcuSection is one SRCU read-side section, identified by its token.
@@ -225,8 +233,8 @@ type World struct {
 	freeSite []Site // per object: where it was freed
 	cbs      []callback
 
-	rcu      []rcuState
-	irq      []irqState
+	rcu      []section
+	irq      []section
 	gp       [][]gpWait // per thread: readers its current synchronize_rcu() waits for
 	srcu     []srcuSection
 	srcuWait [][]int // per thread: indexes into srcu its synchronize_srcu() waits for
@@ -238,8 +246,8 @@ func NewWorld(l *Layout, mem []Value) *World {
 	w := &World{
 		L:        l,
 		Mem:      append([]Value(nil), mem...),
-		rcu:      make([]rcuState, l.NThreads),
-		irq:      make([]irqState, l.NThreads),
+		rcu:      make([]section, l.NThreads),
+		irq:      make([]section, l.NThreads),
 		gp:       make([][]gpWait, l.NThreads),
 		srcuWait: make([][]int, l.NThreads),
 		srcuSeq:  make([]int64, l.NThreads),

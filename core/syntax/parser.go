@@ -17,14 +17,7 @@ const maxErrors = 10
 func Parse(filename, src string) (f *File, errs source.List) {
 	p := &parser{file: filename}
 	p.sc.init(src, func(pos source.Pos, msg string) { p.errorAt(pos, msg) })
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				p.errs.Add(filename, p.sc.pos, "internal error: parser: %v", r)
-			}
-		}
-		errs = p.errs
-	}()
+	defer p.finish(&errs)
 	f = p.parseFile()
 	return f, p.errs
 }
@@ -35,14 +28,7 @@ func ParseExpr(filename, src string) (e Expr, errs source.List) {
 	p := &parser{file: filename}
 	p.sc.init(src, func(pos source.Pos, msg string) { p.errorAt(pos, msg) })
 	p.sc.codeMode = true
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				p.errs.Add(filename, p.sc.pos, "internal error: parser: %v", r)
-			}
-		}
-		errs = p.errs
-	}()
+	defer p.finish(&errs)
 	p.next()
 	e = p.parseExpr()
 	p.expect(EOF)
@@ -50,6 +36,18 @@ func ParseExpr(filename, src string) (e Expr, errs source.List) {
 }
 
 type bailout struct{}
+
+// finish ends a parse: it turns the bailout panic (too many errors) into
+// a normal return, any other panic into an "internal error" diagnostic,
+// and hands back the errors. It must be deferred directly.
+func (p *parser) finish(errs *source.List) {
+	if r := recover(); r != nil {
+		if _, ok := r.(bailout); !ok {
+			p.errs.Add(p.file, p.sc.pos, "internal error: parser: %v", r)
+		}
+	}
+	*errs = p.errs
+}
 
 type parser struct {
 	file     string
@@ -254,14 +252,7 @@ func (p *parser) parseInitItem() *InitItem {
 func ParseFuncs(filename, src string) (funcs []*FuncDecl, errs source.List) {
 	p := &parser{file: filename}
 	p.sc.init(src, func(pos source.Pos, msg string) { p.errorAt(pos, msg) })
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				p.errs.Add(filename, p.sc.pos, "internal error: parser: %v", r)
-			}
-		}
-		errs = p.errs
-	}()
+	defer p.finish(&errs)
 	p.next()
 	for p.tok() != EOF {
 		typ := p.parseType()
