@@ -168,14 +168,14 @@ func (w *World) TableState(t int) string {
 	return "detached"
 }
 
-// OrphanedTables describes the PTE tables that, at the end of an
-// execution, no PMD entry points to and nobody freed, but that still map
-// pages: those mappings are lost and the table leaked (kernel.md §4 R11,
+// OrphanedTables describes the PTE tables that were reachable from a PMD
+// entry at some point but, at the end of an execution, are no longer and
+// were not freed, while they still map pages: those mappings are lost and the table leaked (kernel.md §4 R11,
 // buggy variant 1).
 func (w *World) OrphanedTables() []string {
 	var out []string
 	for i, o := range w.L.Objects {
-		if o.Kind != KindPTETable || w.freed[i] || w.attached(i) || w.queued(i) {
+		if o.Kind != KindPTETable || !w.linked[i] || w.freed[i] || w.attached(i) || w.queued(i) {
 			continue
 		}
 		n := 0

@@ -254,6 +254,11 @@ func (w *World) Apply(t int, op *Op) Effect {
 		eff := w.applyMem(op)
 		w.checkFreed(t, op, &eff)
 		w.checkDetached(t, op, &eff)
+		if loc, bad := w.cell(op.Addr, op.Name); bad == "" {
+			if tab := w.L.PMDTable(w.Mem[loc]); tab >= 0 && w.L.Objects[op.Addr.Object()].Kind == KindPMDTable {
+				w.linked[tab] = true
+			}
+		}
 		return eff
 	case OpLock, OpUnlock, OpTrylock, OpIsLocked:
 		eff := w.applyLock(t, op)

@@ -230,6 +230,7 @@ type World struct {
 	Mem []Value
 
 	freed    []bool // per object: freed (touching it is a use-after-free)
+	linked   []bool // per PTE table: a PMD entry has pointed to it
 	freeSite []Site // per object: where it was freed
 	cbs      []callback
 
@@ -253,6 +254,10 @@ func NewWorld(l *Layout, mem []Value) *World {
 		srcuSeq:  make([]int64, l.NThreads),
 		freed:    make([]bool, len(l.Objects)),
 		freeSite: make([]Site, len(l.Objects)),
+	}
+	w.linked = make([]bool, len(l.Objects))
+	for i := range l.Objects {
+		w.linked[i] = w.attached(i)
 	}
 	for i, o := range l.Objects {
 		if o.Pool {
@@ -302,6 +307,7 @@ func (w *World) CopyFrom(src *World) {
 		w.srcuWait[i] = append(w.srcuWait[i][:0], src.srcuWait[i]...)
 	}
 	w.freed = append(w.freed[:0], src.freed...)
+	w.linked = append(w.linked[:0], src.linked...)
 	w.freeSite = append(w.freeSite[:0], src.freeSite...)
 	w.cbs = resize(w.cbs, len(src.cbs))
 	for i, cb := range src.cbs {
