@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ptlab/ptlab/core/report"
 	"github.com/ptlab/ptlab/core/sim"
@@ -28,6 +29,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var opt sim.Options
 	jsonOut := fs.Bool("json", false, "print one JSON object per file instead of herd-style text")
 	failOn := fs.Bool("fail-on-findings", false, "exit with status 1 if any finding is reported")
+	explain := fs.Bool("explain", false, "for each finding, print the interleaving with the fewest preemptions that shows it, as a CPU0/CPU1 diagram")
 	fs.StringVar(&opt.Strategy, "strategy", "dpor", "exploration strategy: dpor, naive, random or pct")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed for the random and pct strategies")
 	fs.IntVar(&opt.Executions, "executions", 0, "stop after this many executions (0: unbounded for dpor/naive, 1000 for random/pct)")
@@ -89,10 +91,31 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 				out.WriteByte('\n')
 			}
 			report.WriteText(out, res)
+			if *explain {
+				explainFindings(out, stderr, file, string(src), res)
+			}
 		}
 		if *failOn && len(res.Findings) > 0 && status == 0 {
 			status = 1
 		}
 	}
 	return status
+}
+
+// explainFindings prints, for each finding, the shortest interleaving
+// that shows it.
+func explainFindings(out io.Writer, stderr io.Writer, file, src string, res *report.Result) {
+	prog, _, err := sim.Compile(file, src)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return
+	}
+	for _, f := range res.Findings {
+		text, err := sim.Explain(context.Background(), prog, src, f)
+		if err != nil {
+			fmt.Fprintf(out, "\n%s: %s: %v\n", strings.ToUpper(f.Kind), f.Message, err)
+			continue
+		}
+		fmt.Fprintf(out, "\n%s\n", text)
+	}
 }

@@ -181,3 +181,14 @@ func TestRunDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestRunExplain(t *testing.T) {
+	f := write(t, "abba.litmus", abba)
+	code, out, errs := runArgs("--explain", f)
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Explanation: deadlock with 1 preemption") || !strings.Contains(out, "CPU0 (P0)") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -83,7 +83,8 @@ type Result struct {
 	Findings     []FoundFinding
 	Exhaustive   bool
 	StopReason   string
-	Note         string // e.g. the PCT guarantee
+	Note         string  // e.g. the PCT guarantee
+	Events       []Event // the steps of the execution, for a replay
 }
 
 type explorer struct {

@@ -143,5 +143,6 @@ func (e *explorer) replay() error {
 	e.observe(x)
 	e.res.Exhaustive = false
 	e.stop = "replay of one execution"
+	e.res.Events = append([]Event(nil), x.events...)
 	return nil
 }
