@@ -223,6 +223,7 @@ func (b *fb) localSlot(id *syntax.Ident) int {
 // plainAccess emits a plain (unmarked) load or store through the address
 // on the stack.
 func (b *fb) plainAccess(kind machine.OpKind, what string, at syntax.Expr) {
+	b.c.prog.PlainAccesses = true
 	t := Tmpl{Op: machine.Op{Kind: kind, Mark: machine.MarkPlain, Name: "plain " + what, Pos: at.Start()}, HasAddr: true}
 	if kind == machine.OpLoad {
 		t.Result = true

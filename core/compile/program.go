@@ -13,24 +13,25 @@ import (
 // Program is a compiled litmus test. It is immutable once built and
 // shared by every execution.
 type Program struct {
-	File         string
-	Name         string
-	Doc          string
-	Layout       *machine.Layout
-	InitMem      []machine.Value // per memory location
-	Addrs        []machine.Value // per shared variable: its address
-	Types        []string        // per object: the C type it was declared with ("" if none)
-	Funcs        []*Func
-	Threads      []int // index into Funcs of thread i's function
-	Consts       []machine.Value
-	Tmpls        []Tmpl   // visible-operation templates referenced by OpVisible
-	PureNames    []string // page-table helpers referenced by OpPure
-	Cond         *Cond    // nil when the test has no condition
-	Filter       Prop     // nil when absent
-	Locs         []Loc    // the locations printed in each final state, in herd's order
-	RCUCallbacks bool     // the program queues RCU callbacks: the explorer adds an RCU pseudo-thread
-	Warnings     source.List
-	Syntax       *syntax.File
+	File          string
+	Name          string
+	Doc           string
+	Layout        *machine.Layout
+	InitMem       []machine.Value // per memory location
+	Addrs         []machine.Value // per shared variable: its address
+	Types         []string        // per object: the C type it was declared with ("" if none)
+	Funcs         []*Func
+	Threads       []int // index into Funcs of thread i's function
+	Consts        []machine.Value
+	Tmpls         []Tmpl   // visible-operation templates referenced by OpVisible
+	PureNames     []string // page-table helpers referenced by OpPure
+	Cond          *Cond    // nil when the test has no condition
+	Filter        Prop     // nil when absent
+	Locs          []Loc    // the locations printed in each final state, in herd's order
+	RCUCallbacks  bool     // the program queues RCU callbacks: the explorer adds an RCU pseudo-thread
+	PlainAccesses bool     // the program makes plain (unmarked) accesses: the data-race detector runs
+	Warnings      source.List
+	Syntax        *syntax.File
 }
 
 // Func is one compiled function: a thread body or a helper.

@@ -29,8 +29,10 @@ type Event struct {
 	Thread int
 	Op     machine.Op
 	Ret    machine.Value
-	acc    [2]int32 // footprint: accs[acc[0]:acc[1]]
-	index  int32    // the event's index within its thread (0-based)
+	Failed bool              // a failed trylock or cmpxchg: it only read
+	Waits  []machine.WaitRef // what the end of a grace period or IPI round waited for
+	acc    [2]int32          // footprint: accs[acc[0]:acc[1]]
+	index  int32             // the event's index within its thread (0-based)
 }
 
 // Finding is a problem seen in one execution.
@@ -212,15 +214,15 @@ func (x *executor) step(p int) {
 	var waits []machine.WaitRef
 	if x.track {
 		fp = x.world.Footprint(p, &op, x.fpBuf[:0])
-		waits = x.world.Waits(p, &op)
 	}
+	waits = x.world.Waits(p, &op) // nil except at the end of a grace period or IPI round
 	eff := x.world.Apply(p, &op)
 	x.sched = append(x.sched, uint8(p))
 	if x.track {
 		x.fpBuf = fp
 		x.record(p, &op, eff, fp, waits)
 	} else {
-		x.events = append(x.events, Event{Thread: p, Op: op, Ret: eff.Ret})
+		x.events = append(x.events, Event{Thread: p, Op: op, Ret: eff.Ret, Failed: eff.ReadOnly, Waits: waits})
 	}
 	switch {
 	case eff.Fault != "":
@@ -280,15 +282,15 @@ func (x *executor) stepRCU() {
 	var waits []machine.WaitRef
 	if x.track {
 		fp = x.world.Footprint(x.rcu, &op, x.fpBuf[:0])
-		waits = x.world.Waits(x.rcu, &op)
 	}
+	waits = x.world.Waits(x.rcu, &op)
 	eff := x.world.Apply(x.rcu, &op)
 	x.sched = append(x.sched, uint8(x.rcu))
 	if x.track {
 		x.fpBuf = fp
 		x.record(x.rcu, &op, eff, fp, waits)
 	} else {
-		x.events = append(x.events, Event{Thread: x.rcu, Op: op})
+		x.events = append(x.events, Event{Thread: x.rcu, Op: op, Waits: waits})
 	}
 	if eff.Kind != "" {
 		x.addFinding(Finding{Kind: eff.Kind, Msg: eff.Detail, Report: eff.Report, Pos: op.Pos, Thread: -1})

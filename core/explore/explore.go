@@ -165,6 +165,9 @@ func (e *explorer) observe(x *executor) {
 	if e.opt.Progress != nil && r.Executions%1024 == 0 {
 		e.opt.Progress(r.Executions)
 	}
+	if e.prog.PlainAccesses {
+		x.dataRaces()
+	}
 	var tok string
 	token := func() string {
 		if tok == "" {

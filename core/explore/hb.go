@@ -19,7 +19,7 @@ func (x *executor) record(p int, op *machine.Op, eff machine.Effect, fp []machin
 		x.accs = append(x.accs, a)
 	}
 	tc := x.tclock[p*n : p*n+n]
-	ev := Event{Thread: p, Op: *op, Ret: eff.Ret, acc: [2]int32{start, int32(len(x.accs))}, index: int32(tc[p])}
+	ev := Event{Thread: p, Op: *op, Ret: eff.Ret, Failed: eff.ReadOnly, Waits: waits, acc: [2]int32{start, int32(len(x.accs))}, index: int32(tc[p])}
 	x.events = append(x.events, ev)
 	base := len(x.clocks)
 	x.clocks = append(x.clocks, tc...)
@@ -41,31 +41,40 @@ func (x *executor) record(p int, op *machine.Op, eff machine.Effect, fp []machin
 	copy(tc, c)
 }
 
-// exitOf finds the event (before limit) that ended the read-side section
-// w names, or -1.
+// exitOf finds the event (before limit) that ended the read-side or
+// IRQ-disabled section w names, or -1. Outermost exits are found by
+// counting nesting, so it works whether or not footprints were recorded.
 func (x *executor) exitOf(w machine.WaitRef, limit int32) int32 {
-	seen := int32(0)
+	enter, exit := machine.OpRCULock, machine.OpRCUUnlock
+	if w.IRQ {
+		enter, exit = machine.OpIRQOff, machine.OpIRQOn
+	}
+	depth, seen := 0, int32(0)
 	for j := int32(0); j < limit; j++ {
 		ev := &x.events[j]
-		switch {
-		case w.SRCU:
+		if w.SRCU {
 			if ev.Op.Kind == machine.OpSRCUUnlock && ev.Op.Addr.IsPtr() && ev.Op.Addr.Object() == w.Dom && ev.Op.Arg == machine.Int(w.Token) {
 				return j
 			}
-		case w.IRQ:
-			// An outermost local_irq_enable(): the only kind with a footprint.
-			if ev.Thread == w.Thread && ev.Op.Kind == machine.OpIRQOn && ev.acc[1] > ev.acc[0] {
+			continue
+		}
+		if ev.Thread != w.Thread {
+			continue
+		}
+		switch ev.Op.Kind {
+		case enter:
+			depth++
+		case exit:
+			if depth == 0 {
+				continue // unbalanced: reported elsewhere
+			}
+			depth--
+			if depth == 0 {
 				if seen == w.Done {
 					return j
 				}
 				seen++
 			}
-		case ev.Thread == w.Thread && ev.Op.Kind == machine.OpRCUUnlock && ev.acc[1] > ev.acc[0]:
-			// An outermost rcu_read_unlock(): the only kind with a footprint.
-			if seen == w.Done {
-				return j
-			}
-			seen++
 		}
 	}
 	return -1

@@ -1,0 +1,148 @@
+package explore
+
+import (
+	"fmt"
+
+	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/source"
+)
+
+// This file is the data-race detector, after KCSAN
+// (Documentation/dev-tools/kcsan.rst): two accesses to one location by
+// different threads race when at least one writes, at least one is plain
+// (not READ_ONCE/WRITE_ONCE, acquire/release or atomic), and nothing
+// orders them. Ordering is happens-before built from program order, lock
+// release to the next acquisition, a marked write to a later marked
+// access of the location, and a read-side section's or IRQ-disabled
+// section's end to the end of the grace period or IPI round that waited
+// for it. It runs over an execution's events once the execution ends, so
+// it needs no state of its own between steps. The kernel's KCSAN samples;
+// this one checks every pair. (LKMM's data-race definition also orders
+// through fences; under SC exploration those orderings are implied.)
+
+type raceAccess struct {
+	thread int
+	epoch  uint32 // the thread's clock component at the access
+	write  bool
+	plain  bool
+	pos    source.Pos
+	name   string
+}
+
+// dataRaces scans the execution for data races.
+func (x *executor) dataRaces() {
+	n := x.n
+	clocks := make([][]uint32, len(x.events)) // per event: its thread's clock after it
+	cur := make([][]uint32, n)
+	for t := range cur {
+		cur[t] = make([]uint32, n)
+	}
+	lockClock := map[int32][]uint32{}    // lookup only
+	markedClock := map[int32][]uint32{}  // lookup only
+	accesses := map[int32][]raceAccess{} // lookup only
+	l := x.prog.Layout
+	gpStart := make([]int, n) // per thread: its last grace-period or IPI start
+	var queued []int          // kvfree_rcu() events whose callback has not run
+	for i := range x.events {
+		ev := &x.events[i]
+		t, op := ev.Thread, &ev.Op
+		c := cur[t]
+		c[t]++
+		loc, ok := l.Cell(op.Addr)
+		switch op.Kind {
+		case machine.OpLock, machine.OpDownRead, machine.OpDownWrite:
+			join(c, lockClock[loc])
+		case machine.OpTrylock, machine.OpDownReadTrylock, machine.OpDownWriteTrylock:
+			if !ev.Failed {
+				join(c, lockClock[loc])
+			}
+		case machine.OpUnlock, machine.OpUpRead, machine.OpUpWrite, machine.OpDowngrade:
+			if ok {
+				lc := append(lockClock[loc][:0:0], c...)
+				join(lc, lockClock[loc])
+				lockClock[loc] = lc
+			}
+		case machine.OpGPStart, machine.OpIPIStart, machine.OpSRCUGPStart:
+			gpStart[t] = i
+		case machine.OpFreeRCU:
+			queued = append(queued, i)
+		case machine.OpGPEnd, machine.OpIPIEnd, machine.OpSRCUGPEnd, machine.OpRCUCallback:
+			// The grace period ends after the sections it waited for,
+			// and after every section that had already ended when it
+			// started (kernel.md §2.5; explanation.txt "RCU RELATIONS").
+			for _, w := range ev.Waits {
+				if j := x.exitOf(w, int32(i)); j >= 0 && clocks[j] != nil {
+					join(c, clocks[j])
+				}
+			}
+			start, exit := gpStart[t], machine.OpRCUUnlock
+			switch op.Kind {
+			case machine.OpIPIEnd:
+				exit = machine.OpIRQOn
+			case machine.OpSRCUGPEnd:
+				exit = machine.OpSRCUUnlock
+			case machine.OpRCUCallback:
+				start, queued = queued[0], queued[1:]
+			}
+			for j := 0; j < start; j++ {
+				if k := x.events[j].Op.Kind; k == exit || exit == machine.OpRCUUnlock && k == machine.OpIRQOn {
+					join(c, clocks[j])
+				}
+			}
+		case machine.OpLoad, machine.OpStore, machine.OpRMW, machine.OpCmpxchg, machine.OpAddUnless:
+			if !ok {
+				break
+			}
+			plain := op.Mark == machine.MarkPlain
+			write := op.Kind != machine.OpLoad && !ev.Failed
+			if !plain {
+				join(c, markedClock[loc])
+			}
+			a := raceAccess{thread: t, epoch: c[t], write: write, plain: plain, pos: op.Pos, name: op.Name}
+			for _, b := range accesses[loc] {
+				if b.thread != t && (a.plain || b.plain) && (a.write || b.write) && b.epoch > c[b.thread] {
+					x.raceFinding(l, loc, b, a)
+				}
+			}
+			accesses[loc] = append(accesses[loc], a)
+			if !plain && write {
+				mc := append(markedClock[loc][:0:0], c...)
+				join(mc, markedClock[loc])
+				markedClock[loc] = mc
+			}
+		}
+		clocks[i] = append([]uint32(nil), c...)
+	}
+}
+
+// raceFinding reports a data race the way KCSAN does. The two sides are
+// ordered by position, so the message does not depend on which ran first.
+func (x *executor) raceFinding(l *machine.Layout, loc int32, a, b raceAccess) {
+	if b.pos.Before(a.pos) {
+		a, b = b, a
+	}
+	desc := func(r raceAccess) string {
+		kind := "read"
+		if r.write {
+			kind = "write"
+		}
+		if r.plain {
+			kind = "plain " + kind
+		} else {
+			kind = "marked " + kind + " (" + r.name + ")"
+		}
+		return fmt.Sprintf("%s by P%d at %s", kind, r.thread, r.pos)
+	}
+	name := l.LocName(loc)
+	x.addFinding(Finding{Kind: "data-race", Thread: b.thread, Pos: b.pos,
+		Msg: fmt.Sprintf("BUG: KCSAN: data-race on %s: %s vs %s", name, desc(a), desc(b)),
+		Report: fmt.Sprintf("BUG: KCSAN: data-race in P%d / P%d\n\n%s to %s of 8 bytes by task P%d at %s\n\n%s to %s of 8 bytes by task P%d at %s",
+			a.thread, b.thread, rw(a), name, a.thread, a.pos, rw(b), name, b.thread, b.pos)})
+}
+
+func rw(r raceAccess) string {
+	if r.write {
+		return "write"
+	}
+	return "read"
+}
