@@ -59,6 +59,8 @@ type executor struct {
 	end     End
 	found   []Finding
 
+	race raceScratch // data-race detection (kcsan.go)
+
 	// lock-order checking (lockdep.go)
 	held  [][]heldLock // per thread
 	edges []lockEdge   // dependencies seen in this execution

@@ -29,38 +29,63 @@ type raceAccess struct {
 	name   string
 }
 
+// raceScratch is the detector's storage, reused across executions.
+type raceScratch struct {
+	clocks  []uint32       // per event: n entries, its thread's clock after it
+	cur     []uint32       // per thread: n entries
+	lock    [][]uint32     // per location: clock of the last release
+	marked  [][]uint32     // per location: join of marked writes
+	acc     [][]raceAccess // per location: accesses so far
+	touched []int32        // locations to clear before the next run
+}
+
 // dataRaces scans the execution for data races.
 func (x *executor) dataRaces() {
-	n := x.n
-	clocks := make([][]uint32, len(x.events)) // per event: its thread's clock after it
-	cur := make([][]uint32, n)
-	for t := range cur {
-		cur[t] = make([]uint32, n)
+	n, l := x.n, x.prog.Layout
+	r := &x.race
+	if r.lock == nil {
+		nl := l.NumLocations()
+		r.lock, r.marked, r.acc = make([][]uint32, nl), make([][]uint32, nl), make([][]raceAccess, nl)
 	}
-	lockClock := map[int32][]uint32{}    // lookup only
-	markedClock := map[int32][]uint32{}  // lookup only
-	accesses := map[int32][]raceAccess{} // lookup only
-	l := x.prog.Layout
+	for _, loc := range r.touched {
+		r.lock[loc], r.marked[loc], r.acc[loc] = r.lock[loc][:0], r.marked[loc][:0], r.acc[loc][:0]
+	}
+	r.touched = r.touched[:0]
+	r.cur = resizeClear(r.cur, n*n)
+	r.clocks = resizeClear(r.clocks, n*len(x.events))
+	clock := func(j int) []uint32 { return r.clocks[j*n : j*n+n] }
+	touch := func(loc int32) {
+		if len(r.lock[loc]) == 0 && len(r.marked[loc]) == 0 && len(r.acc[loc]) == 0 {
+			r.touched = append(r.touched, loc)
+		}
+	}
+	joinInto := func(dst *[]uint32, c []uint32, loc int32) {
+		touch(loc)
+		if len(*dst) == 0 {
+			*dst = append(*dst, make([]uint32, n)...)
+		}
+		join(*dst, c)
+	}
 	gpStart := make([]int, n) // per thread: its last grace-period or IPI start
 	var queued []int          // kvfree_rcu() events whose callback has not run
 	for i := range x.events {
 		ev := &x.events[i]
 		t, op := ev.Thread, &ev.Op
-		c := cur[t]
+		c := r.cur[t*n : t*n+n]
 		c[t]++
 		loc, ok := l.Cell(op.Addr)
 		switch op.Kind {
 		case machine.OpLock, machine.OpDownRead, machine.OpDownWrite:
-			join(c, lockClock[loc])
+			if ok {
+				join(c, r.lock[loc])
+			}
 		case machine.OpTrylock, machine.OpDownReadTrylock, machine.OpDownWriteTrylock:
-			if !ev.Failed {
-				join(c, lockClock[loc])
+			if ok && !ev.Failed {
+				join(c, r.lock[loc])
 			}
 		case machine.OpUnlock, machine.OpUpRead, machine.OpUpWrite, machine.OpDowngrade:
 			if ok {
-				lc := append(lockClock[loc][:0:0], c...)
-				join(lc, lockClock[loc])
-				lockClock[loc] = lc
+				joinInto(&r.lock[loc], c, loc)
 			}
 		case machine.OpGPStart, machine.OpIPIStart, machine.OpSRCUGPStart:
 			gpStart[t] = i
@@ -71,8 +96,8 @@ func (x *executor) dataRaces() {
 			// and after every section that had already ended when it
 			// started (kernel.md §2.5; explanation.txt "RCU RELATIONS").
 			for _, w := range ev.Waits {
-				if j := x.exitOf(w, int32(i)); j >= 0 && clocks[j] != nil {
-					join(c, clocks[j])
+				if j := x.exitOf(w, int32(i)); j >= 0 {
+					join(c, clock(int(j)))
 				}
 			}
 			start, exit := gpStart[t], machine.OpRCUUnlock
@@ -82,11 +107,13 @@ func (x *executor) dataRaces() {
 			case machine.OpSRCUGPEnd:
 				exit = machine.OpSRCUUnlock
 			case machine.OpRCUCallback:
-				start, queued = queued[0], queued[1:]
+				if len(queued) > 0 {
+					start, queued = queued[0], queued[1:]
+				}
 			}
 			for j := 0; j < start; j++ {
 				if k := x.events[j].Op.Kind; k == exit || exit == machine.OpRCUUnlock && k == machine.OpIRQOn {
-					join(c, clocks[j])
+					join(c, clock(j))
 				}
 			}
 		case machine.OpLoad, machine.OpStore, machine.OpRMW, machine.OpCmpxchg, machine.OpAddUnless:
@@ -96,23 +123,31 @@ func (x *executor) dataRaces() {
 			plain := op.Mark == machine.MarkPlain
 			write := op.Kind != machine.OpLoad && !ev.Failed
 			if !plain {
-				join(c, markedClock[loc])
+				join(c, r.marked[loc])
 			}
 			a := raceAccess{thread: t, epoch: c[t], write: write, plain: plain, pos: op.Pos, name: op.Name}
-			for _, b := range accesses[loc] {
+			for _, b := range r.acc[loc] {
 				if b.thread != t && (a.plain || b.plain) && (a.write || b.write) && b.epoch > c[b.thread] {
 					x.raceFinding(l, loc, b, a)
 				}
 			}
-			accesses[loc] = append(accesses[loc], a)
+			touch(loc)
+			r.acc[loc] = append(r.acc[loc], a)
 			if !plain && write {
-				mc := append(markedClock[loc][:0:0], c...)
-				join(mc, markedClock[loc])
-				markedClock[loc] = mc
+				joinInto(&r.marked[loc], c, loc)
 			}
 		}
-		clocks[i] = append([]uint32(nil), c...)
+		copy(clock(i), c)
 	}
+}
+
+func resizeClear(s []uint32, n int) []uint32 {
+	if cap(s) < n {
+		return make([]uint32, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // raceFinding reports a data race the way KCSAN does. The two sides are
