@@ -11,16 +11,12 @@ func BinaryOp(op int32, x, y machine.Value) (machine.Value, string) {
 }
 
 // UnaryOp computes the OpUnary instruction whose B operand is op.
-func UnaryOp(op int32, x machine.Value) machine.Value { return Unop(syntax.Token(op), x) }
+func UnaryOp(op int32, x machine.Value) machine.Value { return unop(syntax.Token(op), x) }
 
-// Binop computes x op y for the VM and for constant folding. Pointer
+// binop computes x op y for the VM and for constant folding. Pointer
 // arithmetic keeps the object; comparing a pointer with an integer
 // compares unequal unless both are the same value. The second result is
 // a runtime error message ("" if none).
-func Binop(op syntax.Token, x, y machine.Value) (machine.Value, string) {
-	return binop(op, x, y)
-}
-
 func binop(op syntax.Token, x, y machine.Value) (machine.Value, string) {
 	switch op {
 	case syntax.EQL:
@@ -99,8 +95,8 @@ func less(x, y machine.Value) bool {
 	return x.Int < y.Int
 }
 
-// Unop computes op x for - ! ~.
-func Unop(op syntax.Token, x machine.Value) machine.Value {
+// unop computes op x for - ! ~.
+func unop(op syntax.Token, x machine.Value) machine.Value {
 	switch op {
 	case syntax.SUB:
 		return machine.Int(-x.Int)

@@ -209,10 +209,7 @@ func (c *compiler) constValue(e syntax.Expr) machine.Value {
 		if o := c.object(e.Name); o >= 0 {
 			return c.prog.Addrs[o]
 		}
-		if v, ok := worldConstants[e.Name]; ok {
-			return machine.Int(v)
-		}
-		if v, ok := constants[e.Name]; ok {
+		if v, ok := namedConstant(e.Name); ok {
 			return machine.Int(v)
 		}
 		c.undefined(e.Pos, e.Name, "shared variable", c.shared)

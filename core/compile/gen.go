@@ -425,17 +425,22 @@ var constants = map[string]int64{
 	"SINGLE_DEPTH_NESTING": 1, // include/linux/lockdep.h
 }
 
+// namedConstant looks a name up in constants and worldConstants.
+func namedConstant(name string) (int64, bool) {
+	if v, ok := constants[name]; ok {
+		return v, true
+	}
+	v, ok := worldConstants[name]
+	return v, ok
+}
+
 // ident compiles a name used as a value.
 func (b *fb) ident(e *syntax.Ident) {
 	if slot := b.lookup(e.Name); slot >= 0 {
 		b.emit(OpLoad, int32(slot), 0)
 		return
 	}
-	if v, ok := constants[e.Name]; ok && !b.isParam(e.Name) {
-		b.constant(machine.Int(v))
-		return
-	}
-	if v, ok := worldConstants[e.Name]; ok && !b.isParam(e.Name) {
+	if v, ok := namedConstant(e.Name); ok && !b.isParam(e.Name) {
 		b.constant(machine.Int(v))
 		return
 	}

@@ -257,13 +257,7 @@ func (e *explorer) blockedRaces(x *executor, stack []node) {
 		}
 		vc := append([]uint32(nil), tc...)
 		vc[p]++
-		for _, a := range fp {
-			for _, j := range x.locAcc[a.Loc] {
-				if machine.Orders(x.modeOf(j, a.Loc), a.Mode) {
-					join(vc, x.clock(j))
-				}
-			}
-		}
+		x.joinOrdered(vc, fp)
 		for _, j := range races {
 			e.reverse(x, stack, j, p, vc, int32(len(x.events)))
 		}

@@ -212,20 +212,7 @@ func (x *executor) step(p int) {
 	if op.Sleeps() {
 		x.mightSleep(p, &op)
 	}
-	var fp []machine.Access
-	var waits []machine.WaitRef
-	if x.track {
-		fp = x.world.Footprint(p, &op, x.fpBuf[:0])
-	}
-	waits = x.world.Waits(p, &op) // nil except at the end of a grace period or IPI round
-	eff := x.world.Apply(p, &op)
-	x.sched = append(x.sched, uint8(p))
-	if x.track {
-		x.fpBuf = fp
-		x.record(p, &op, eff, fp, waits)
-	} else {
-		x.events = append(x.events, Event{Thread: p, Op: op, Ret: eff.Ret, Failed: eff.ReadOnly, Waits: waits})
-	}
+	eff := x.apply(p, &op)
 	switch {
 	case eff.Fault != "":
 		t.Crash("runtime-error", eff.Fault, op.Pos)
@@ -277,23 +264,29 @@ func (x *executor) mightSleep(p int, op *machine.Op) {
 			op.Pos, atomic, map[bool]int{true: 1, false: 0}[irqs], p, op.Name, depth)})
 }
 
+// apply performs op for thread p on the world and records it as the next
+// event (with its footprint and happens-before clock when tracking).
+func (x *executor) apply(p int, op *machine.Op) machine.Effect {
+	var fp []machine.Access
+	if x.track {
+		fp = x.world.Footprint(p, op, x.fpBuf[:0])
+	}
+	waits := x.world.Waits(p, op) // nil except at the end of a grace period or IPI round
+	eff := x.world.Apply(p, op)
+	x.sched = append(x.sched, uint8(p))
+	if x.track {
+		x.fpBuf = fp
+		x.record(p, op, eff, fp, waits)
+	} else {
+		x.events = append(x.events, Event{Thread: p, Op: *op, Ret: eff.Ret, Failed: eff.ReadOnly, Waits: waits})
+	}
+	return eff
+}
+
 // stepRCU runs the oldest due RCU callback on the RCU pseudo-thread.
 func (x *executor) stepRCU() {
 	op := *x.pending(x.rcu)
-	var fp []machine.Access
-	var waits []machine.WaitRef
-	if x.track {
-		fp = x.world.Footprint(x.rcu, &op, x.fpBuf[:0])
-	}
-	waits = x.world.Waits(x.rcu, &op)
-	eff := x.world.Apply(x.rcu, &op)
-	x.sched = append(x.sched, uint8(x.rcu))
-	if x.track {
-		x.fpBuf = fp
-		x.record(x.rcu, &op, eff, fp, waits)
-	} else {
-		x.events = append(x.events, Event{Thread: x.rcu, Op: op, Waits: waits})
-	}
+	eff := x.apply(x.rcu, &op)
 	if eff.Kind != "" {
 		x.addFinding(Finding{Kind: eff.Kind, Msg: eff.Detail, Report: eff.Report, Pos: op.Pos, Thread: -1})
 	}

@@ -25,12 +25,8 @@ func (x *executor) record(p int, op *machine.Op, eff machine.Effect, fp []machin
 	x.clocks = append(x.clocks, tc...)
 	c := x.clocks[base : base+n]
 	c[p]++
+	x.joinOrdered(c, x.accs[start:])
 	for _, a := range x.accs[start:] {
-		for _, j := range x.locAcc[a.Loc] {
-			if machine.Orders(x.modeOf(j, a.Loc), a.Mode) {
-				join(c, x.clock(j))
-			}
-		}
 		x.locAcc[a.Loc] = append(x.locAcc[a.Loc], idx)
 	}
 	for _, w := range waits {
@@ -78,6 +74,18 @@ func (x *executor) exitOf(w machine.WaitRef, limit int32) int32 {
 		}
 	}
 	return -1
+}
+
+// joinOrdered joins into c the clock of every recorded event that orders
+// an access in acc (machine.Orders).
+func (x *executor) joinOrdered(c []uint32, acc []machine.Access) {
+	for _, a := range acc {
+		for _, j := range x.locAcc[a.Loc] {
+			if machine.Orders(x.modeOf(j, a.Loc), a.Mode) {
+				join(c, x.clock(j))
+			}
+		}
+	}
 }
 
 func join(dst, src []uint32) {

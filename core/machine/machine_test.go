@@ -178,3 +178,23 @@ func TestIPIRoundAndIRQs(t *testing.T) {
 		t.Errorf("unbalanced enable: %+v", e)
 	}
 }
+
+// A PTE table goes attached -> detached -> free-pending -> freed.
+func TestTableLifecycle(t *testing.T) {
+	l := &Layout{NThreads: 2, Config: DefaultConfig}
+	pmdt := l.AddKind("pmd_table", KindPMDTable, 1+PTRSPerPMD)
+	pt := l.AddKind("pt0", KindPTETable, 1+PTRSPerPTE)
+	mem := make([]Value, l.NMem)
+	mem[l.Objects[pmdt].Base+1] = Ptr(pt, 0)
+	w := NewWorld(l, mem)
+	states := []string{w.TableState(pt)}
+	w.Apply(0, &Op{Kind: OpStore, Addr: Ptr(pmdt, 1), Arg: Value{}})
+	states = append(states, w.TableState(pt))
+	w.Apply(0, &Op{Kind: OpFreeRCU, Addr: Ptr(pt, 0)})
+	states = append(states, w.TableState(pt))
+	w.Apply(1, &Op{Kind: OpRCUCallback})
+	states = append(states, w.TableState(pt))
+	if got := strings.Join(states, " "); got != "attached detached free-pending freed" {
+		t.Errorf("states %s", got)
+	}
+}

@@ -147,15 +147,6 @@ type Op struct {
 	Name string     // the primitive as written, e.g. "smp_load_acquire"
 }
 
-// IsBlocking reports whether the op can be disabled.
-func (op *Op) IsBlocking() bool {
-	switch op.Kind {
-	case OpLock, OpGPEnd, OpSRCUGPEnd, OpRCUCallback, OpIPIEnd, OpDownRead, OpDownWrite:
-		return true
-	}
-	return false
-}
-
 // Sleeps reports whether the operation may sleep (might_sleep() in the
 // kernel): taking a sleeping lock or waiting for a grace period. Doing so
 // inside an RCU read-side critical section, with interrupts disabled or

@@ -152,18 +152,16 @@ func (w *World) attached(t int) bool {
 }
 
 // TableState describes PTE table t's life cycle: "attached", "detached",
-// "free-pending" (queued for freeing after a grace period) or "freed".
+// "free-pending" (queued for freeing after a grace period) or "freed"
+// (for the world view of a step).
 func (w *World) TableState(t int) string {
 	switch {
 	case w.freed[t]:
 		return "freed"
 	case w.attached(t):
 		return "attached"
-	}
-	for _, cb := range w.cbs {
-		if int(cb.obj) == t {
-			return "free-pending"
-		}
+	case w.queued(t):
+		return "free-pending"
 	}
 	return "detached"
 }

@@ -134,9 +134,7 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		}
 		return append(buf, Access{w.L.rcuLoc(t), Write})
 	case OpGPStart:
-		for u := 0; u < w.L.NThreads; u++ {
-			buf = append(buf, Access{w.L.rcuLoc(u), Read}, Access{w.L.irqLoc(u), Read})
-		}
+		return w.readersFootprint(buf)
 	case OpIPIStart:
 		for u := 0; u < w.L.NThreads; u++ {
 			buf = append(buf, Access{w.L.irqLoc(u), Read})
@@ -161,10 +159,7 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 			buf = append(buf, Access{w.L.lifeLoc(op.Addr.Object()), Write})
 		}
 	case OpFreeRCU:
-		for u := 0; u < w.L.NThreads; u++ {
-			buf = append(buf, Access{w.L.rcuLoc(u), Read}, Access{w.L.irqLoc(u), Read})
-		}
-		buf = append(buf, Access{w.L.cbLoc(), Write})
+		buf = append(w.readersFootprint(buf), Access{w.L.cbLoc(), Write})
 	case OpRCUCallback:
 		buf = append(buf, Access{w.L.cbLoc(), Write})
 		if len(w.cbs) > 0 {
@@ -201,6 +196,15 @@ func (w *World) addrAccess(op *Op, m AccessMode, buf []Access) []Access {
 		return buf
 	}
 	return append(buf, Access{loc, m}, Access{w.L.lifeLoc(op.Addr.Object()), Read})
+}
+
+// readersFootprint adds what starting a grace period reads: every
+// thread's RCU and IRQ state (see readers).
+func (w *World) readersFootprint(buf []Access) []Access {
+	for u := 0; u < w.L.NThreads; u++ {
+		buf = append(buf, Access{w.L.rcuLoc(u), Read}, Access{w.L.irqLoc(u), Read})
+	}
+	return buf
 }
 
 // pmdWrite adds to the footprint of a write to a PMD entry the tables it

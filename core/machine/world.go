@@ -268,13 +268,6 @@ func NewWorld(l *Layout, mem []Value) *World {
 	return w
 }
 
-// Clone returns an independent copy of w.
-func (w *World) Clone() *World {
-	c := &World{}
-	c.CopyFrom(w)
-	return c
-}
-
 // RCUDepth returns thread t's rcu_read_lock() nesting depth.
 func (w *World) RCUDepth(t int) int { return int(w.rcu[t].depth) }
 
