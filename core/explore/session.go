@@ -128,3 +128,25 @@ func (s *Session) Continue(ctx context.Context, opt Options) (*Result, error) {
 	opt.Prefix = s.Schedule()
 	return Explore(ctx, s.prog, opt)
 }
+
+// Stack returns thread t's call stack at its pending operation, outermost
+// first (nil for the RCU callback pseudo-thread and finished threads).
+func (s *Session) Stack(t int) []vm.CallFrame {
+	if t < 0 || t >= len(s.x.threads) || s.x.threads[t].Status != vm.Ready {
+		return nil
+	}
+	return s.x.threads[t].CallStack(s.prog)
+}
+
+// Schedule decodes a replay token of prog into the threads it steps.
+func Schedule(prog *compile.Program, token string) ([]int, error) {
+	sched, err := DecodeToken(token, Fingerprint(prog))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(sched))
+	for i, t := range sched {
+		out[i] = int(t)
+	}
+	return out, nil
+}

@@ -766,3 +766,12 @@ func (w *World) BlockedReason(t int, op *Op) string {
 	}
 	return op.Name
 }
+
+// Allocated reports whether object o exists: false for a pool table
+// pte_alloc_one() has not handed out yet.
+func (w *World) Allocated(o int) bool {
+	return !w.freed[o] || w.freeSite[o].Thread != -2
+}
+
+// Callbacks returns the number of RCU callbacks queued.
+func (w *World) Callbacks() int { return len(w.cbs) }

@@ -324,3 +324,14 @@ func resize2[T any](s [][]T, n int) [][]T {
 	}
 	return s[:n]
 }
+
+// Named reports whether the script declared a name for the cell at addr
+// (a PMD entry declared by name).
+func (l *Layout) Named(addr Value) bool {
+	for _, n := range l.Names {
+		if n.Addr == addr {
+			return true
+		}
+	}
+	return false
+}

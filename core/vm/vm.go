@@ -335,3 +335,26 @@ func (t *Thread) prepare(prog *compile.Program, k int32) {
 	}
 	t.Stack = t.Stack[:len(t.Stack)-n]
 }
+
+// CallFrame is one frame of a thread's call stack, for showing a step
+// inside a prelude or helper call.
+type CallFrame struct {
+	Func    string
+	Pos     source.Pos // in the script, or in the prelude for a prelude function
+	Prelude bool
+}
+
+// CallStack returns the thread's frames, outermost (the thread body)
+// first, each at the instruction it is executing.
+func (t *Thread) CallStack(prog *compile.Program) []CallFrame {
+	out := make([]CallFrame, 0, len(t.Frames))
+	for _, f := range t.Frames {
+		fn := prog.Funcs[f.Fn]
+		pos := fn.End
+		if int(f.PC) < len(fn.Pos) {
+			pos = fn.Pos[f.PC]
+		}
+		out = append(out, CallFrame{Func: fn.Name, Pos: pos, Prelude: fn.Prelude})
+	}
+	return out
+}
