@@ -1,0 +1,231 @@
+// Package protocol defines the messages the playground page and its Web
+// Worker exchange, as JSON strings over postMessage, and the small pure
+// computations both sides share (run options, progress estimates).
+//
+// The page sends a Request; the worker answers with Responses carrying the
+// same ID: any number of "progress" messages, then exactly one final
+// message ("result", "error", "trace", "session" or "compiled").
+package protocol
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ptlab/ptlab/core/report"
+)
+
+// Request types.
+const (
+	Run             = "run"              // explore Script with Options
+	Cancel          = "cancel"           // stop the running exploration; it answers with its partial result
+	TraceReq        = "trace"            // replay Token on Script, step by step
+	Check           = "compile"          // compile Script and report its diagnostics
+	SessionStart    = "session.start"    // manual mode: start stepping Script
+	SessionStep     = "session.step"     // step Thread
+	SessionUndo     = "session.undo"     // take back the last step
+	SessionContinue = "session.continue" // explore every execution extending the steps taken, with Options
+	SessionStop     = "session.stop"     // end manual mode
+)
+
+// Response types.
+const (
+	Ready    = "ready"    // the worker is up (ID 0)
+	Progress = "progress" // an exploration is under way
+	Result   = "result"   // an exploration finished (or was cancelled)
+	Error    = "error"    // the request failed: Errors (positioned) and/or Message
+	Trace    = "trace"    // the trace a TraceReq asked for
+	Session  = "session"  // the manual-mode state after a session request
+	Compiled = "compiled" // the diagnostics a Check asked for (Errors may be empty)
+)
+
+// Request is one message from the page to the worker.
+type Request struct {
+	ID      int     `json:"id"`
+	Type    string  `json:"type"`
+	Script  string  `json:"script,omitempty"`
+	Options Options `json:"options"`
+	Token   string  `json:"token,omitempty"`
+	Thread  int     `json:"thread,omitempty"`
+}
+
+// Options are the exploration options the page offers. Zero values mean
+// the engine's defaults; Preemptions < 0 means no preemption bound.
+type Options struct {
+	Strategy    string `json:"strategy"`    // "dpor" (default), "naive", "random", "pct"
+	Seed        uint64 `json:"seed"`        //
+	Executions  int    `json:"executions"`  // 0: unbounded for dpor/naive, 1000 for random/pct
+	Steps       int    `json:"steps"`       // visible steps per thread; 0: 1000
+	Preemptions int    `json:"preemptions"` // -1: none
+	Depth       int    `json:"depth"`       // PCT depth; 0: 2
+	TimeoutMs   int    `json:"timeout_ms"`  // wall-time bound; 0: none
+}
+
+// DefaultOptions are the options of a new playground.
+func DefaultOptions() Options {
+	return Options{Strategy: "dpor", Seed: 1, Preemptions: -1, TimeoutMs: 60000}
+}
+
+// Strategies are the strategies the page offers, in menu order.
+var Strategies = []string{"dpor", "naive", "random", "pct"}
+
+// Validate reports the first option a user must fix.
+func (o Options) Validate() error {
+	ok := o.Strategy == ""
+	for _, s := range Strategies {
+		ok = ok || o.Strategy == s
+	}
+	switch {
+	case !ok:
+		return fmt.Errorf("unknown strategy %q (want dpor, naive, random or pct)", o.Strategy)
+	case o.Executions < 0:
+		return fmt.Errorf("the execution bound must be 0 (none) or more, not %d", o.Executions)
+	case o.Steps < 0:
+		return fmt.Errorf("the step bound must be 0 (default) or more, not %d", o.Steps)
+	case o.Preemptions < -1:
+		return fmt.Errorf("the preemption bound must be -1 (none) or more, not %d", o.Preemptions)
+	case o.Depth < 0:
+		return fmt.Errorf("the PCT depth must be 0 (default) or more, not %d", o.Depth)
+	case o.TimeoutMs < 0:
+		return fmt.Errorf("the time limit must be 0 (none) or more, not %d ms", o.TimeoutMs)
+	}
+	return nil
+}
+
+// Response is one message from the worker to the page.
+type Response struct {
+	ID       int           `json:"id"`
+	Type     string        `json:"type"`
+	Progress *ProgressInfo `json:"progress,omitempty"`
+	Result   *RunResult    `json:"result,omitempty"`
+	Errors   []Diag        `json:"errors,omitempty"`
+	Message  string        `json:"message,omitempty"`
+	Trace    *report.Trace `json:"trace,omitempty"`
+	Session  *SessionState `json:"session,omitempty"`
+	Warnings []Diag        `json:"warnings,omitempty"`
+}
+
+// Diag is one positioned diagnostic of the script.
+type Diag struct {
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"` // without the position
+	Text    string `json:"text"`    // file:line:col: message, as the CLI prints it
+	Warning bool   `json:"warning"`
+}
+
+// ProgressInfo reports an exploration under way.
+type ProgressInfo struct {
+	Executions int   `json:"executions"`
+	ElapsedMs  int64 `json:"elapsed_ms"`
+}
+
+// RunResult is an exploration's result as the page shows it.
+type RunResult struct {
+	Name        string    `json:"name"`
+	Text        string    `json:"text"`        // the herd-style text the CLI prints
+	Condition   string    `json:"condition"`   // "exists (…)", or "" without a condition
+	Verdict     string    `json:"verdict"`     // "Never", "Sometimes", "Always", or ""
+	Observation string    `json:"observation"` // "Observation NAME VERDICT P N"
+	Exploration string    `json:"exploration"` // "Explored N executions (dpor): exhaustive; …"
+	Executions  int       `json:"executions"`
+	Exhaustive  bool      `json:"exhaustive"`
+	StopReason  string    `json:"stop_reason"`
+	Cancelled   bool      `json:"cancelled"` // the user stopped the run: the result is partial
+	Strategy    string    `json:"strategy"`
+	Note        string    `json:"note"`
+	States      []State   `json:"states"`
+	Findings    []Finding `json:"findings"`
+	Warnings    []Diag    `json:"warnings"`
+	ElapsedMs   int64     `json:"elapsed_ms"`
+	Prefix      int       `json:"prefix"` // steps forced by manual mode before exploring
+}
+
+// State is one distinct final state and its witness.
+type State struct {
+	Line      string `json:"line"` // herd's state line, e.g. "0:r0=0; 1:r0=1;"
+	Count     int    `json:"count"`
+	Satisfies bool   `json:"satisfies"`
+	Token     string `json:"token"`
+}
+
+// Finding is one finding, with its kernel-style report text.
+type Finding struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Text    string `json:"text"` // the report as the CLI prints it
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Thread  string `json:"thread"` // "P0", ..., "RCU"
+	Count   int    `json:"count"`
+	Token   string `json:"token"`
+}
+
+// SessionState is manual mode's state after a step, an undo or a start.
+type SessionState struct {
+	Threads  []ThreadState `json:"threads"`
+	End      string        `json:"end"` // "running", "complete", "deadlock", ...
+	Token    string        `json:"token"`
+	Steps    int           `json:"steps"`
+	Trace    *report.Trace `json:"trace"`
+	Findings []Finding     `json:"findings"`
+}
+
+// ThreadState is one thread in manual mode.
+type ThreadState struct {
+	Index   int    `json:"index"`
+	Name    string `json:"name"`    // "P0", ..., "RCU"
+	Status  string `json:"status"`  // "ready", "blocked", "done", "crashed"
+	Line    int    `json:"line"`    //
+	Col     int    `json:"col"`     //
+	Pending string `json:"pending"` // its next visible operation
+	Why     string `json:"why"`     // why it is blocked
+	Enabled bool   `json:"enabled"` // it may step now
+}
+
+// Estimate describes how far a run is from its bound: the rate, and the
+// time left when a bound (executions or time) makes it knowable.
+func Estimate(o Options, p ProgressInfo) string {
+	el := time.Duration(p.ElapsedMs) * time.Millisecond
+	if el <= 0 || p.Executions <= 0 {
+		return fmt.Sprintf("%d executions", p.Executions)
+	}
+	rate := float64(p.Executions) / el.Seconds()
+	s := fmt.Sprintf("%d executions, %s executions/s", p.Executions, rateText(rate))
+	left, word := time.Duration(-1), "about"
+	bound := o.Executions
+	if bound == 0 && (o.Strategy == "random" || o.Strategy == "pct") {
+		bound = 1000
+	}
+	if bound > 0 {
+		left = time.Duration(float64(max(bound-p.Executions, 0)) / rate * float64(time.Second))
+	}
+	if o.TimeoutMs > 0 {
+		if tl := max(time.Duration(o.TimeoutMs)*time.Millisecond-el, 0); left < 0 || tl < left {
+			left, word = tl, "at most"
+		}
+	}
+	if left < 0 {
+		return s + "; no estimate: an exhaustive search's size is unknown until it ends"
+	}
+	return s + "; " + word + " " + durText(left) + " left"
+}
+
+func rateText(r float64) string {
+	switch {
+	case r >= 100:
+		return fmt.Sprintf("%.0f", r)
+	case r >= 10:
+		return fmt.Sprintf("%.1f", r)
+	}
+	return fmt.Sprintf("%.2f", r)
+}
+
+func durText(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return "1 s"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int((d+time.Second-1)/time.Second))
+	}
+	return fmt.Sprintf("%d min %d s", int(d/time.Minute), int(d%time.Minute/time.Second))
+}

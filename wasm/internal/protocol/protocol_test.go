@@ -1,0 +1,62 @@
+package protocol
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestEstimate(t *testing.T) {
+	for _, tc := range []struct {
+		o    Options
+		p    ProgressInfo
+		want string
+	}{
+		{Options{Strategy: "dpor"}, ProgressInfo{0, 0}, "0 executions"},
+		{Options{Strategy: "dpor"}, ProgressInfo{2048, 1000}, "2048 executions, 2048 executions/s; no estimate: an exhaustive search's size is unknown until it ends"},
+		{Options{Strategy: "dpor", Executions: 10240}, ProgressInfo{2048, 1000}, "2048 executions, 2048 executions/s; about 4 s left"},
+		{Options{Strategy: "random"}, ProgressInfo{100, 2000}, "100 executions, 50.0 executions/s; about 18 s left"},
+		{Options{Strategy: "pct", Executions: 5000}, ProgressInfo{100, 2000}, "100 executions, 50.0 executions/s; about 1 min 38 s left"},
+		{Options{Strategy: "dpor", TimeoutMs: 60000}, ProgressInfo{3, 59500}, "3 executions, 0.05 executions/s; at most 1 s left"},
+		{Options{Strategy: "dpor", Executions: 1 << 30, TimeoutMs: 10000}, ProgressInfo{1024, 4000}, "1024 executions, 256 executions/s; at most 6 s left"},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{200, 1000}, "200 executions, 200 executions/s; about 1 s left"},
+	} {
+		if got := Estimate(tc.o, tc.p); got != tc.want {
+			t.Errorf("Estimate(%+v, %+v) =\n  %q\nwant\n  %q", tc.o, tc.p, got, tc.want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if err := DefaultOptions().Validate(); err != nil {
+		t.Errorf("default options: %v", err)
+	}
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Strategy: "bfs"}, "unknown strategy"},
+		{Options{Executions: -1}, "execution bound"},
+		{Options{Steps: -5}, "step bound"},
+		{Options{Preemptions: -2}, "preemption bound"},
+		{Options{Depth: -1}, "PCT depth"},
+		{Options{TimeoutMs: -1}, "time limit"},
+	} {
+		if err := tc.o.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Validate(%+v) = %v, want an error about %q", tc.o, err, tc.want)
+		}
+	}
+}
+
+// TestRequestJSON pins the wire names the page's JavaScript-free Go code
+// and the worker both rely on.
+func TestRequestJSON(t *testing.T) {
+	b, err := json.Marshal(Request{ID: 3, Type: Run, Script: "C x", Options: DefaultOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":3,"type":"run","script":"C x","options":{"strategy":"dpor","seed":1,"executions":0,"steps":0,"preemptions":-1,"depth":0,"timeout_ms":60000}}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
