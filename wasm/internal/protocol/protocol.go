@@ -17,7 +17,7 @@ import (
 // Request types.
 const (
 	Run             = "run"              // explore Script with Options
-	Cancel          = "cancel"           // stop the running exploration; it answers with its partial result
+	Cancel          = "cancel"           // stop the exploration whose request ID is ID; it answers with its partial result
 	TraceReq        = "trace"            // replay Token on Script, step by step
 	Check           = "compile"          // compile Script and report its diagnostics
 	SessionStart    = "session.start"    // manual mode: start stepping Script
@@ -101,7 +101,7 @@ type Response struct {
 	Message  string        `json:"message,omitempty"`
 	Trace    *report.Trace `json:"trace,omitempty"`
 	Session  *SessionState `json:"session,omitempty"`
-	Warnings []Diag        `json:"warnings,omitempty"`
+	Findings []Finding     `json:"findings,omitempty"` // a trace's findings, with their report text
 }
 
 // Diag is one positioned diagnostic of the script.
@@ -166,8 +166,17 @@ type SessionState struct {
 	End      string        `json:"end"` // "running", "complete", "deadlock", ...
 	Token    string        `json:"token"`
 	Steps    int           `json:"steps"`
-	Trace    *report.Trace `json:"trace"`
-	Findings []Finding     `json:"findings"`
+	Trace    *report.Trace `json:"trace"`    // the steps so far, when the engine could lay them out
+	Findings []Finding     `json:"findings"` // what the steps so far reported
+	Events   []Event       `json:"events"`   // the steps so far, always
+}
+
+// Event is one step taken in manual mode, for when Trace is nil.
+type Event struct {
+	Thread int    `json:"thread"`
+	Op     string `json:"op"`
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
 }
 
 // ThreadState is one thread in manual mode.
