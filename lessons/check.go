@@ -230,3 +230,26 @@ func permute(a []int, k int, f func([]int) bool) bool {
 	}
 	return true
 }
+
+// CheckAll loads every lesson, validates them and verifies every block,
+// and returns one error per problem (nil when all is well). It is what
+// "ptlab lessons check" runs; the package's tests do the same, a block
+// per subtest.
+func CheckAll(ctx context.Context) (lessons, blocks int, errs []error) {
+	ls, err := All()
+	if err != nil {
+		return 0, 0, []error{err}
+	}
+	if err := Validate(ls); err != nil {
+		errs = append(errs, err)
+	}
+	for _, l := range ls {
+		for _, b := range l.Blocks {
+			blocks++
+			if err := b.Verify(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return len(ls), blocks, errs
+}

@@ -7,6 +7,7 @@
 //	ptlab fmt [-w] [-l] FILE...  print FILE in canonical form
 //	ptlab serve [--addr A] [--dir D]
 //	                            serve the built playground (./build.sh build)
+//	ptlab lessons check         run every lesson's litmus blocks against their expectations
 //	ptlab help                  print this help
 //
 // Exit status: 0 when the command completed, 1 when a run asked to fail on
@@ -25,6 +26,7 @@ commands:
   run [flags] FILE...          explore litmus tests and print herd-style results
   fmt [-w] [-l] FILE...        print FILEs in canonical form (-w rewrites, -l lists)
   serve [--addr A] [--dir D]   serve the built playground (default 127.0.0.1:8080, dist)
+  lessons check                run every lesson's litmus blocks against their expectations
   help                         print this help
 
 Run 'ptlab COMMAND -h' for the flags of a command.
@@ -48,6 +50,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return fmtMain(rest)
 	case "serve":
 		return serveMain(rest, stdout, stderr)
+	case "lessons":
+		return lessonsMain(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usageText)
 		return 0
