@@ -49,7 +49,10 @@ func (n *LitmusBlock) Dump(source []byte, level int) {
 // Extension adds litmus blocks to a goldmark.Markdown: an AST transformer
 // that turns ```litmus fenced blocks into LitmusBlock nodes, a renderer
 // for that kind only, and a renderer that escapes raw HTML instead of
-// passing it through.
+// passing it through. Parse is the usual entry point: it numbers the
+// blocks with the lesson's N and turns a bad info string into an error.
+// Used on its own, the extension numbers blocks as lesson 0 and leaves a
+// block with a bad info string an ordinary code block.
 var Extension goldmark.Extender = litmusExtension{}
 
 type litmusExtension struct{}
