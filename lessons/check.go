@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -205,10 +206,8 @@ func (b *Block) avoidable(ctx context.Context) error {
 // first returns the first of order that is in enabled.
 func first(order, enabled []int) int {
 	for _, t := range order {
-		for _, e := range enabled {
-			if t == e {
-				return t
-			}
+		if slices.Contains(enabled, t) {
+			return t
 		}
 	}
 	return enabled[0]
