@@ -106,27 +106,56 @@ func TestImpossibleConfig(t *testing.T) {
 
 // On every scenario, DPOR finds the same final states and findings as
 // naive search and covers every Mazurkiewicz trace naive search sees.
+// Where naive search cannot finish within naiveBound executions (the
+// larger kernel paths: two threads of 40 steps have ~10^23
+// interleavings), every state and finding that the partial naive search
+// and 2,000 random executions reach must be among DPOR's.
 func TestScenariosDPORMatchesNaive(t *testing.T) {
+	const naiveBound = 200000
 	all, err := All()
 	if err != nil {
 		t.Fatal(err)
 	}
+	compared := 0
 	for _, s := range all {
 		prog, _, err := sim.Compile(s.File, s.Source)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opt := explore.Options{MaxPreemptions: -1, CountTraces: true}
+		opt := explore.Options{MaxPreemptions: -1, CountTraces: true, MaxExecutions: naiveBound}
 		opt.Strategy = "naive"
 		naive, err := explore.Explore(context.Background(), prog, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opt.Strategy = "dpor"
+		opt.Strategy, opt.MaxExecutions = "dpor", 0
 		dpor, err := explore.Explore(context.Background(), prog, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !dpor.Exhaustive {
+			t.Errorf("%s: dpor not exhaustive: %s", s.File, dpor.StopReason)
+		}
+		if !naive.Exhaustive {
+			random, err := explore.Explore(context.Background(), prog, explore.Options{Strategy: "random", Seed: 1, MaxExecutions: 2000, MaxPreemptions: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			have := map[string]bool{}
+			for _, l := range strings.Split(summary(dpor), "\n") {
+				have[l] = true
+			}
+			for _, other := range []*explore.Result{naive, random} {
+				for _, l := range strings.Split(summary(other), "\n") {
+					if !have[l] {
+						t.Errorf("%s: %s found %q, dpor did not", s.File, other.Strategy, l)
+					}
+				}
+			}
+			t.Logf("%s: naive stopped at %d executions; dpor %d executions, %d traces; partial naive and 2,000 random executions are covered", s.File, naive.Executions, dpor.Executions, dpor.Traces)
+			continue
+		}
+		compared++
 		if got, want := summary(dpor), summary(naive); got != want {
 			t.Errorf("%s: dpor\n%s\nnaive\n%s", s.File, got, want)
 		}
@@ -134,6 +163,10 @@ func TestScenariosDPORMatchesNaive(t *testing.T) {
 			t.Errorf("%s: dpor %d executions, %d traces; naive %d executions, %d traces", s.File, dpor.Executions, dpor.Traces, naive.Executions, naive.Traces)
 		}
 	}
+	if compared < len(all)/2 {
+		t.Errorf("only %d of %d scenarios were small enough for naive search", compared, len(all))
+	}
+	t.Logf("%d of %d scenarios compared with exhaustive naive search", compared, len(all))
 }
 
 func summary(r *explore.Result) string {

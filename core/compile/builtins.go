@@ -160,6 +160,7 @@ func init() {
 	def(&builtin{name: "pmdp_huge_get_and_clear", kind: machine.OpRMW, rmw: machine.RMWXchg, ret: machine.RetOld, mark: machine.MarkAtomic, args: args(ign, ign, ptr), addr: 2, zero: true, result: true})
 	def(&builtin{name: "pte_free", kind: machine.OpFree, args: args(ign, ptr), addr: 1})
 	def(&builtin{name: "pte_alloc_one", kind: machine.OpAllocPTE, args: args(ign), addr: -1, result: true})
+	def(&builtin{name: "pte_table_empty", kind: machine.OpTableEmpty, mark: machine.MarkOnce, args: args(ptr), result: true})
 	def(&builtin{name: "pte_free_defer", kind: machine.OpFreeRCU, args: args(ign, ptr), addr: 1})
 	// Pure helpers: predicates, indexes and lock pointers (§1.3, §2.2).
 	for _, p := range []struct {

@@ -104,11 +104,11 @@ func (c *compiler) addShared(name, typ string) {
 	if c.object(name) >= 0 {
 		return
 	}
-	kind := machine.KindVar
-	if typ == "struct mm_struct" {
-		kind = machine.KindMM
+	kind, size := machine.KindVar, int32(1)
+	if sd := structDef(typ); sd != nil {
+		kind, size = sd.Kind, int32(len(sd.Fields))
 	}
-	o := c.prog.Layout.AddKind(name, kind, 1)
+	o := c.prog.Layout.AddKind(name, kind, size)
 	c.addSharedAt(name, machine.Ptr(o, 0), typ)
 }
 

@@ -17,27 +17,20 @@ import (
 //	pte_table_t spare = UNALLOCATED; pte_alloc_one() hands it out
 //	struct vm_area_struct vma;      a VMA: vma->anon_vma, vma->vm_flags
 //	vma.vm_flags = VM_UFFD_MISSING; a field's initial value
+//	struct address_space mapping;   mapping->i_mmap_rwsem
+//	struct folio folio;             a folio: its lock, folio->_refcount
 //
 // PMD values may also be PMD_HUGE, PMD_NONPRESENT or PMD_BAD.
 
-// fields are the fields of the world's structures a script may reach
-// with p->field, by offset in their object. Names are unique across
-// structures, so the offset does not depend on the pointer's type.
-var fields = []struct {
-	name string
-	off  int64
-}{
-	{"page_table_lock", 0}, // struct mm_struct
-	{"mmap_lock", 1},       // struct mm_struct: an rwsem
-	{"anon_vma", 0},        // struct vm_area_struct
-	{"vm_flags", 1},        // struct vm_area_struct
-	{"vm_lock", 2},         // struct vm_area_struct: the per-VMA lock (an rwsem)
-}
-
+// fieldOffset returns the cell offset of a field of a declarable kernel
+// structure (machine.Structs; names are unique across structures, so the
+// offset does not depend on the pointer's type).
 func fieldOffset(name string) (int64, bool) {
-	for _, f := range fields {
-		if f.name == name {
-			return f.off, true
+	for _, sd := range machine.Structs {
+		for i, f := range sd.Fields {
+			if f == name {
+				return int64(i), true
+			}
 		}
 	}
 	return 0, false
@@ -45,10 +38,20 @@ func fieldOffset(name string) (int64, bool) {
 
 func fieldNames() []string {
 	var out []string
-	for _, f := range fields {
-		out = append(out, f.name)
+	for _, sd := range machine.Structs {
+		out = append(out, sd.Fields...)
 	}
 	return out
+}
+
+// structDef returns the declarable structure named typ, or nil.
+func structDef(typ string) *machine.StructDef {
+	for i := range machine.Structs {
+		if machine.Structs[i].Type == typ {
+			return &machine.Structs[i]
+		}
+	}
+	return nil
 }
 
 // hint returns " (did you mean X?)" or "".
@@ -68,6 +71,7 @@ var worldConstants = map[string]int64{
 	"PAGE_SIZE":      1 << machine.PageShift,
 	"PMD_SIZE":       1 << machine.PMDShift,
 	// vm_flags bits (include/linux/mm.h)
+	"VM_LOCKED":       0x2000,
 	"VM_SHARED":       0x8,
 	"VM_UFFD_MISSING": 0x200,
 	"VM_UFFD_WP":      0x1000,
@@ -110,14 +114,13 @@ func (c *compiler) worldDecl(it *syntax.InitItem) bool {
 			c.errorf(it.Pos, "more than %d PMD entries", machine.PTRSPerPMD)
 		}
 		c.addSharedAt(it.Name, machine.Ptr(c.pmdTable, int64(c.pmdEntries)), "pmd_t")
-	case "struct mm_struct":
-		o := l.AddKind(it.Name, machine.KindMM, 2)
-		c.addSharedAt(it.Name, machine.Ptr(o, 0), "struct mm_struct")
-	case "struct vm_area_struct":
-		o := l.AddKind(it.Name, machine.KindVMA, 3)
-		c.addSharedAt(it.Name, machine.Ptr(o, 0), "struct vm_area_struct")
 	default:
-		return false
+		sd := structDef(it.Type.Name)
+		if sd == nil {
+			return false
+		}
+		o := l.AddKind(it.Name, sd.Kind, int32(len(sd.Fields)))
+		c.addSharedAt(it.Name, machine.Ptr(o, 0), sd.Type)
 	}
 	return true
 }

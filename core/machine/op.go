@@ -48,6 +48,8 @@ const (
 	OpIPIStart // tlb_remove_table_sync_one(), step 1: snapshot IRQ-disabled threads
 	OpIPIEnd   // tlb_remove_table_sync_one(), step 2: wait until each re-enabled
 
+	OpTableEmpty // ret = 1 if every entry of the PTE table Addr points into is none
+
 	numOpKinds
 )
 
@@ -84,6 +86,7 @@ var opNames = [...]string{
 	OpIRQOn:            "local_irq_enable",
 	OpIPIStart:         "tlb_remove_table_sync_one:start",
 	OpIPIEnd:           "tlb_remove_table_sync_one:end",
+	OpTableEmpty:       "pte_table_empty",
 }
 
 func (k OpKind) String() string {

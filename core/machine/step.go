@@ -145,6 +145,14 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 			return buf // nested: invisible to grace periods and IPIs
 		}
 		return append(buf, Access{w.L.irqLoc(t), Write})
+	case OpTableEmpty:
+		if _, bad := w.cell(op.Addr, op.Name); bad == "" && w.L.Objects[op.Addr.Object()].Kind == KindPTETable {
+			o := w.L.Objects[op.Addr.Object()]
+			for c := o.Base + 1; c < o.Base+o.Size; c++ {
+				buf = append(buf, Access{c, Read})
+			}
+			buf = append(buf, Access{w.L.lifeLoc(op.Addr.Object()), Read})
+		}
 	case OpGPEnd, OpSRCUGPEnd:
 		// The end of a grace period touches nothing another thread could
 		// reorder with it: it only waits. The explorer orders it after
@@ -262,6 +270,13 @@ func (w *World) Apply(t int, op *Op) Effect {
 			if tab := w.L.PMDTable(w.Mem[loc]); tab >= 0 && w.L.Objects[op.Addr.Object()].Kind == KindPMDTable {
 				w.linked[tab] = true
 			}
+		}
+		return eff
+	case OpTableEmpty:
+		eff := w.applyTableEmpty(op)
+		if eff.Fault == "" {
+			w.checkFreed(t, op, &eff)
+			w.checkDetached(t, op, &eff)
 		}
 		return eff
 	case OpLock, OpUnlock, OpTrylock, OpIsLocked:
@@ -606,7 +621,7 @@ func (w *World) checkDetached(t int, op *Op, eff *Effect) {
 		return
 	}
 	name := w.L.Objects[tab].Name
-	write := op.Kind != OpLoad && !eff.ReadOnly
+	write := op.Kind != OpLoad && op.Kind != OpTableEmpty && !eff.ReadOnly
 	cleared := (op.Kind == OpStore || op.Kind == OpRMW && op.RMW == RMWXchg) && op.Arg == (Value{})
 	switch {
 	case write && cleared:
@@ -637,7 +652,7 @@ func (w *World) applyFree(t int, op *Op) Effect {
 		cb := w.cbs[0]
 		w.cbs = append(w.cbs[:0], w.cbs[1:]...)
 		return w.free(int(cb.obj), Site{Thread: -1, Pos: cb.queued.Pos,
-			How: fmt.Sprintf("RCU callback of kvfree_rcu() at %s in P%d", cb.queued.Pos, cb.queued.Thread)}, op)
+			How: fmt.Sprintf("RCU callback of %s() at %s in P%d", cb.queued.How, cb.queued.Pos, cb.queued.Thread)}, op)
 	}
 	if !op.Addr.IsPtr() || op.Addr.Object() >= len(w.L.Objects) {
 		if op.Addr == (Value{}) {
@@ -775,3 +790,24 @@ func (w *World) Allocated(o int) bool {
 
 // Callbacks returns the number of RCU callbacks queued.
 func (w *World) Callbacks() int { return len(w.cbs) }
+
+// applyTableEmpty reads every entry of the PTE table op.Addr points into:
+// the loop over PTRS_PER_PTE entries that try_to_free_pte()
+// (mm/pt_reclaim.c, v6.14) runs under the PTE lock before detaching an
+// empty table, as one step. Under the lock no entry can change midway
+// (every PTE writer holds it), so one step loses no interleaving.
+func (w *World) applyTableEmpty(op *Op) Effect {
+	if _, bad := w.cell(op.Addr, op.Name); bad != "" {
+		return Effect{Fault: bad}
+	}
+	o := w.L.Objects[op.Addr.Object()]
+	if o.Kind != KindPTETable {
+		return Effect{Fault: op.Name + "() of a pointer that is not into a PTE table"}
+	}
+	for _, v := range w.Mem[o.Base+1 : o.Base+o.Size] {
+		if v != (Value{}) {
+			return Effect{Ret: Int(0)}
+		}
+	}
+	return Effect{Ret: Int(1)}
+}

@@ -16,7 +16,42 @@ const (
 	KindPMDTable                // a PMD table: cell 0 is its split lock, then the entries
 	KindPTETable                // a PTE table: cell 0 is its split lock, then PTRS_PER_PTE entries
 	KindVMA                     // struct vm_area_struct: anon_vma, vm_flags, the per-VMA lock
+	KindMapping                 // struct address_space: i_mmap_rwsem
+	KindFolio                   // struct folio: its lock (PG_locked in flags), _refcount
 )
+
+// StructDef is a kernel structure a script can declare in its init
+// section, with its fields in cell order. Field names are unique across
+// structures, so p->field resolves without the pointer's type.
+type StructDef struct {
+	Type   string
+	Kind   ObjKind
+	Fields []string
+}
+
+// Structs are the declarable kernel structures (kernel.md §0, §2.5, §3).
+var Structs = []StructDef{
+	// mm->page_table_lock and mm->mmap_lock, and the state of one
+	// secondary MMU attached through an MMU notifier (an IOMMU sharing
+	// the page tables, KVM): the PMD value its paging-structure cache
+	// holds, the kernel's mmu_invalidate_in_progress count, and the lock
+	// that makes an invalidation wait for the walks in flight.
+	{"struct mm_struct", KindMM, []string{"page_table_lock", "mmap_lock", "secondary_tlb", "mmu_invalidate_in_progress", "notifier_lock"}},
+	{"struct vm_area_struct", KindVMA, []string{"anon_vma", "vm_flags", "vm_lock"}},
+	{"struct address_space", KindMapping, []string{"i_mmap_rwsem"}},
+	// folio->flags holds PG_locked: cell 0 is the folio lock.
+	{"struct folio", KindFolio, []string{"flags", "_refcount"}},
+}
+
+// StructOf returns the structure definition of kind k, or nil.
+func StructOf(k ObjKind) *StructDef {
+	for i := range Structs {
+		if Structs[i].Kind == k {
+			return &Structs[i]
+		}
+	}
+	return nil
+}
 
 // Object is a named piece of shared memory: a shared variable of a litmus
 // test (one cell), a lock, an SRCU domain, or a page-table object.
@@ -144,12 +179,11 @@ func (l *Layout) PtrName(v Value) string {
 	}
 	o := l.Objects[v.Object()]
 	switch {
-	case o.Kind == KindMM && v.Int == 0:
-		return o.Name + "->page_table_lock"
-	case o.Kind == KindMM && v.Int == 1:
-		return o.Name + "->mmap_lock"
-	case o.Kind == KindVMA && v.Int >= 0 && v.Int < 3:
-		return o.Name + "->" + [...]string{"anon_vma", "vm_flags", "vm_lock"}[v.Int]
+	case StructOf(o.Kind) != nil && v.Int >= 0 && v.Int < int64(len(StructOf(o.Kind).Fields)):
+		if o.Kind == KindFolio && v.Int == 0 {
+			return o.Name // the folio lock is named after its folio
+		}
+		return o.Name + "->" + StructOf(o.Kind).Fields[v.Int]
 	case o.Kind == KindPTETable || o.Kind == KindPMDTable:
 		if v.Int == 0 {
 			return o.Name
