@@ -8,6 +8,7 @@
 //	ptlab serve [--addr A] [--dir D]
 //	                            serve the built playground (./build.sh build)
 //	ptlab lessons check         run every lesson's litmus blocks against their expectations
+//	ptlab prelude [-l] [NAME...] print the prelude's kernel helpers and paths
 //	ptlab help                  print this help
 //
 // Exit status: 0 when the command completed, 1 when a run asked to fail on
@@ -27,6 +28,7 @@ commands:
   fmt [-w] [-l] FILE...        print FILEs in canonical form (-w rewrites, -l lists)
   serve [--addr A] [--dir D]   serve the built playground (default 127.0.0.1:8080, dist)
   lessons check                run every lesson's litmus blocks against their expectations
+  prelude [-l] [NAME...]       print the prelude (kernel helpers and paths) or named functions
   help                         print this help
 
 Run 'ptlab COMMAND -h' for the flags of a command.
@@ -52,6 +54,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return serveMain(rest, stdout, stderr)
 	case "lessons":
 		return lessonsMain(rest, stdout, stderr)
+	case "prelude":
+		return preludeMain(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usageText)
 		return 0

@@ -31,3 +31,18 @@ func TestDispatchUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestPreludeCommand(t *testing.T) {
+	var out, errb strings.Builder
+	if code := dispatch([]string{"prelude", "pmd_lock"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "spinlock_t *pmd_lock(struct mm_struct *mm, pmd_t *pmd)") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := dispatch([]string{"prelude", "pmd_lok"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "did you mean pmd_lock?") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}

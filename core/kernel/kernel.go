@@ -7,6 +7,7 @@ package kernel
 
 import (
 	_ "embed"
+	"strings"
 	"sync"
 
 	"github.com/ptlab/ptlab/core/source"
@@ -33,4 +34,37 @@ func Source() string { return preludeSrc }
 func Funcs() ([]*syntax.FuncDecl, error) {
 	once.Do(func() { funcs, errs = syntax.ParseFuncs(PreludeFile, preludeSrc) })
 	return funcs, errs.Err()
+}
+
+// FuncSource returns the text of prelude function name with the comment
+// above it, ready to paste into a script and change (a script's own
+// definition replaces the prelude's).
+func FuncSource(name string) (string, bool) {
+	fs, err := Funcs()
+	if err != nil {
+		return "", false
+	}
+	lines := strings.Split(preludeSrc, "\n")
+	for _, f := range fs {
+		if f.Name != name {
+			continue
+		}
+		start := int(f.Pos.Line) - 1 // 0-based line of the declaration
+		if start > 0 && strings.HasSuffix(strings.TrimSpace(lines[start-1]), "*/") {
+			for start--; start > 0 && !strings.Contains(lines[start], "/*"); start-- {
+			}
+		}
+		return strings.Join(lines[start:f.End.Line], "\n") + "\n", true
+	}
+	return "", false
+}
+
+// Names returns the prelude's function names in source order.
+func Names() []string {
+	fs, _ := Funcs()
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
 }

@@ -65,3 +65,24 @@ func TestPreludeParses(t *testing.T) {
 		}
 	}
 }
+
+// FuncSource gives a function with its comment, which compiles on its own
+// as a replacement in a script.
+func TestFuncSource(t *testing.T) {
+	src, ok := FuncSource("pte_offset_map_lock")
+	if !ok {
+		t.Fatal("pte_offset_map_lock not found")
+	}
+	if !strings.HasPrefix(src, "/*") || !strings.Contains(src, "mm/pgtable-generic.c") || !strings.HasSuffix(src, "}\n") {
+		t.Errorf("source:\n%s", src)
+	}
+	if strings.Count(src, "pte_t *pte_offset_map_lock(") != 1 || strings.Contains(src, "pte_unmap_unlock(pte_t") {
+		t.Errorf("source holds more than the function:\n%s", src)
+	}
+	if _, ok := FuncSource("no_such_function"); ok {
+		t.Error("found a function that does not exist")
+	}
+	if n := len(Names()); n < 70 {
+		t.Errorf("%d names", n)
+	}
+}
