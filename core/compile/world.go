@@ -114,6 +114,11 @@ func (c *compiler) worldDecl(it *syntax.InitItem) bool {
 			c.errorf(it.Pos, "more than %d PMD entries", machine.PTRSPerPMD)
 		}
 		c.addSharedAt(it.Name, machine.Ptr(c.pmdTable, int64(c.pmdEntries)), "pmd_t")
+		if id, ok := syntax.Unparen(it.Value).(*syntax.Ident); ok {
+			if o := c.object(id.Name); o >= 0 && c.poolTable(o) {
+				c.errorf(it.Value.Start(), "%s is UNALLOCATED (free until pte_alloc_one() hands it out): a PMD entry cannot point to it in the init section", id.Name)
+			}
+		}
 	default:
 		sd := structDef(it.Type.Name)
 		if sd == nil {
@@ -159,6 +164,10 @@ func (c *compiler) initEntry(it *syntax.InitItem, v machine.Value) {
 		c.errorf(it.Pos, "%s is not a PTE table: only pte_table_t entries can be initialised with %s[i] = v", it.Name, it.Name)
 		return
 	}
+	if c.poolTable(o) {
+		c.errorf(it.Pos, "%s is UNALLOCATED (free until pte_alloc_one() hands it out, which zeroes it): its entries cannot be set in the init section", it.Name)
+		return
+	}
 	idx := c.constValue(it.Index)
 	if idx.IsPtr() || idx.Int < 0 || idx.Int >= machine.PTRSPerPTE {
 		c.errorf(it.Index.Start(), "entry index %v out of range [0, %d)", idx, machine.PTRSPerPTE)
@@ -186,4 +195,11 @@ func (c *compiler) initField(it *syntax.InitItem, v machine.Value) {
 		return
 	}
 	c.prog.InitMem[loc] = v
+}
+
+// poolTable reports whether shared name o is a PTE table declared
+// UNALLOCATED.
+func (c *compiler) poolTable(o int) bool {
+	addr := c.prog.Addrs[o]
+	return addr.IsPtr() && addr.Int == 0 && c.prog.Layout.Objects[addr.Object()].Pool
 }

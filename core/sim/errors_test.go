@@ -156,6 +156,13 @@ func TestWorldErrors(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{"C t\n{ struct vm_area_struct vma; vma.vm_flag = 1; }\nP0(int *x) { }\nexists (true)", "t.litmus:2:30: unknown field vm_flag (did you mean vm_flags?)"},
 		{"C t\n{}\nP0(struct vm_area_struct *vma) { int r; r = vma->anon_vmaa; }\nexists (true)", "t.litmus:3:50: unknown field anon_vmaa (did you mean anon_vma?)"},
+		// A prelude function called with the wrong arguments.
+		{"C t\n{ struct mm_struct mm; pte_table_t pt0; pmd_t pmd = pt0; }\nP0(struct mm_struct *mm, pmd_t *pmd) { pte_t *pte; pte = pte_offset_map_lock(mm, pmd); }\nexists (true)", "t.litmus:3:58: pte_offset_map_lock takes 4 arguments, called with 2"},
+		// A freed (never allocated) table used in the init section.
+		{"C t\n{ pte_table_t spare = UNALLOCATED; pmd_t pmd = spare; }\nP0(pmd_t *pmd) { }\nexists (true)", "t.litmus:2:48: spare is UNALLOCATED"},
+		{"C t\n{ pte_table_t spare = UNALLOCATED; spare[2] = 5; }\nP0(int *x) { }\nexists (true)", "t.litmus:2:36: spare is UNALLOCATED"},
+		// An impossible configuration.
+		{"C t\n{ CONFIG_SPLIT_PTE_PTLOCKS = 0; CONFIG_SPLIT_PMD_PTLOCKS = 1; }\nP0(int *x) { }\nexists (true)", "t.litmus:2:33: impossible configuration"},
 	}
 	for _, c := range cases {
 		_, err := Run(context.Background(), "t.litmus", c.src, Options{})
