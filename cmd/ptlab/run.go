@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/ptlab/ptlab/core/explore"
 	"github.com/ptlab/ptlab/core/report"
 	"github.com/ptlab/ptlab/core/sim"
 )
@@ -38,6 +40,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opt.Depth, "depth", 2, "PCT bug depth d")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "wall-time bound per file, e.g. 30s (0: none)")
 	fs.StringVar(&opt.Replay, "replay", "", "replay the execution of this token instead of exploring")
+	estimate := fs.Bool("estimate", false, "before exploring, print to stderr Knuth's estimate of the naive search's executions (an upper bound for dpor)")
+	progress := fs.Bool("progress", false, "print progress to stderr about once a second: executions, rate, estimated total and time left")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: ptlab run [flags] FILE...")
 		fs.PrintDefaults()
@@ -71,7 +75,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			status = 2
 			continue
 		}
-		res, err := sim.Run(context.Background(), file, string(src), opt)
+		if *estimate {
+			printEstimate(stderr, file, string(src))
+		}
+		fopt := opt
+		if *progress {
+			fopt.Estimate = progressPrinter(stderr, file)
+		}
+		res, err := sim.Run(context.Background(), file, string(src), fopt)
 		if err != nil {
 			out.Flush()
 			fmt.Fprintln(stderr, err)
@@ -117,5 +128,40 @@ func explainFindings(out io.Writer, stderr io.Writer, file, src string, res *rep
 			continue
 		}
 		fmt.Fprintf(out, "\n%s\n", text)
+	}
+}
+
+// printEstimate prints Knuth's random-probe estimate of the naive search.
+func printEstimate(stderr io.Writer, file, src string) {
+	prog, _, err := sim.Compile(file, src)
+	if err != nil {
+		return // the run reports it
+	}
+	const probes = 200
+	est, err := explore.EstimateNaive(context.Background(), prog, probes, 1)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return
+	}
+	fmt.Fprintf(stderr, "%s: estimate: about %.3g executions for naive search (Knuth, %d random probes); dpor explores at most that many\n", file, est, probes)
+}
+
+// progressPrinter returns an Estimate callback printing a progress line
+// at most once a second.
+func progressPrinter(stderr io.Writer, file string) func(int, float64) {
+	start := time.Now()
+	var last time.Time
+	return func(n int, total float64) {
+		now := time.Now()
+		if now.Sub(last) < time.Second {
+			return
+		}
+		last = now
+		rate := float64(n) / now.Sub(start).Seconds()
+		line := fmt.Sprintf("%s: %d executions, %.0f/s", file, n, rate)
+		if total > float64(n) && rate > 0 {
+			line += fmt.Sprintf(", estimated total %.3g, about %s left", total, (time.Duration((total-float64(n))/rate) * time.Second).Round(time.Second))
+		}
+		fmt.Fprintln(stderr, line)
 	}
 }

@@ -192,3 +192,17 @@ func TestRunExplain(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// --estimate prints Knuth's estimate to stderr and leaves stdout as it
+// was (the herd text stays byte-identical).
+func TestRunEstimate(t *testing.T) {
+	f := write(t, "sb.litmus", sbLocks)
+	code, plain, _ := runArgs(f)
+	code2, out, errs := runArgs("--estimate", "--progress", f)
+	if code != 0 || code2 != 0 || out != plain {
+		t.Fatalf("exit %d/%d; stdout differs: %q vs %q", code, code2, out, plain)
+	}
+	if !strings.Contains(errs, "estimate: about 2 executions for naive search") {
+		t.Errorf("stderr: %q", errs)
+	}
+}

@@ -27,6 +27,7 @@ type node struct {
 func (e *explorer) dpor(reduce bool) {
 	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
 	var stack []node
+	e.stack = &stack
 	var snaps []snapshot // snaps[d]: the state before step d of the current execution
 	var childSleep uint64
 	var raceBuf []int32

@@ -44,6 +44,9 @@ type Options struct {
 	Prefix         []int  // forced first choices ("continue from here")
 	CountTraces    bool   // count distinct Mazurkiewicz traces (Result.Traces)
 	Progress       func(executions int)
+	// Estimate, if set, is called with Progress's cadence with the
+	// executions so far and an estimate of the total (0: none yet).
+	Estimate func(executions int, total float64)
 }
 
 // DefaultMaxSteps bounds the visible steps of one thread in one execution.
@@ -100,6 +103,7 @@ type explorer struct {
 	keyBuf []byte
 	locks  lockGraph // lock dependencies over all executions
 	pruned bool      // a preemption bound removed a choice
+	stack  *[]node   // the depth-first search's path, for estimates
 }
 
 // Explore runs prog under opt.
@@ -162,8 +166,17 @@ func (e *explorer) observe(x *executor) {
 	r.Executions++
 	r.Steps += len(x.sched)
 	r.MaxDepth = max(r.MaxDepth, len(x.sched))
-	if e.opt.Progress != nil && r.Executions%1024 == 0 {
-		e.opt.Progress(r.Executions)
+	if r.Executions%1024 == 0 {
+		if e.opt.Progress != nil {
+			e.opt.Progress(r.Executions)
+		}
+		if e.opt.Estimate != nil {
+			var stack []node
+			if e.stack != nil {
+				stack = *e.stack
+			}
+			e.opt.Estimate(r.Executions, e.estimateTotal(stack))
+		}
 	}
 	if e.prog.PlainAccesses {
 		x.dataRaces()

@@ -29,6 +29,7 @@ type Options struct {
 	Replay      string        // replay this token instead of exploring
 	Prefix      []int         // forced first scheduling choices
 	Progress    func(executions int)
+	Estimate    func(executions int, total float64) // progress with an estimate of the total (0: none yet)
 }
 
 // Compile parses and compiles src. The returned list holds every
@@ -82,7 +83,7 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (res *repo
 	eo := explore.Options{
 		Strategy: opt.Strategy, Seed: opt.Seed, MaxExecutions: opt.Executions, MaxSteps: opt.Steps,
 		MaxPreemptions: -1, Depth: opt.Depth, Timeout: opt.Timeout, Prefix: opt.Prefix,
-		Progress: opt.Progress,
+		Progress: opt.Progress, Estimate: opt.Estimate,
 	}
 	if opt.Preemptions != nil {
 		eo.MaxPreemptions = *opt.Preemptions
