@@ -8,6 +8,7 @@ package e2e
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -34,10 +35,12 @@ const (
 
 // site is the static site the tests serve, built once per test binary.
 var site struct {
-	once     sync.Once
-	dir      string
-	err      error
-	raw, gz9 int // wasm sizes in bytes: raw and gzip -9
+	once       sync.Once
+	dir        string
+	err        error
+	raw, gz9   int // page wasm (ptlab.wasm) sizes in bytes: raw and gzip -9
+	wraw, wgz9 int // worker wasm (worker.wasm) sizes
+	built      time.Duration
 }
 
 func TestMain(m *testing.M) {
@@ -77,9 +80,10 @@ func siteDir(t *testing.T) string {
 	site.once.Do(func() {
 		start := time.Now()
 		site.err = buildSite(site.dir)
+		site.built = time.Since(start)
 		if site.err == nil {
-			t.Logf("built the site in %v; ptlab.wasm is %d bytes raw, %d bytes gzip -9",
-				time.Since(start).Round(time.Millisecond), site.raw, site.gz9)
+			fmt.Printf("e2e: built the site in %v; ptlab.wasm (page) %d bytes raw, %d gzip (level 9); worker.wasm (engine) %d raw, %d gzip (level 9)\n",
+				site.built.Round(time.Millisecond), site.raw, site.gz9, site.wraw, site.wgz9)
 		}
 	})
 	if site.err != nil {
@@ -88,7 +92,8 @@ func siteDir(t *testing.T) string {
 	return site.dir
 }
 
-// buildSite writes ptlab.wasm, wasm_exec.js and web/ into dir.
+// buildSite writes ptlab.wasm, worker.wasm, wasm_exec.js and web/ into
+// dir, as ./build.sh build does.
 func buildSite(dir string) error {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -98,11 +103,14 @@ func buildSite(dir string) error {
 		return err
 	}
 	wasm := filepath.Join(dir, "ptlab.wasm")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm")
-	build.Dir = root
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("GOOS=js GOARCH=wasm go build ./wasm: %v\n%s", err, out)
+	worker := filepath.Join(dir, "worker.wasm")
+	for _, b := range []struct{ out, pkg string }{{wasm, "./wasm"}, {worker, "./wasm/worker"}} {
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", b.out, b.pkg)
+		build.Dir = root
+		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("GOOS=js GOARCH=wasm go build %s: %v\n%s", b.pkg, err, out)
+		}
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -115,7 +123,10 @@ func buildSite(dir string) error {
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, "web"))); err != nil {
 		return err
 	}
-	site.raw, site.gz9, err = sizes(wasm)
+	if site.raw, site.gz9, err = sizes(wasm); err != nil {
+		return err
+	}
+	site.wraw, site.wgz9, err = sizes(worker)
 	return err
 }
 
@@ -191,7 +202,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 800),
+		chromedp.WindowSize(1440, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
@@ -357,3 +368,46 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	abs, _ := filepath.Abs(path)
 	t.Logf("screenshot: %s", abs)
 }
+
+// eval evaluates a JavaScript expression in the page and returns its
+// value as T, failing the test on error.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// click clicks the first element matching css.
+func click(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+		t.Fatalf("click %s: %v", css, err)
+	}
+}
+
+// setScript replaces the editor's text as an edit would (the page sees
+// an input event).
+func setScript(t *testing.T, ctx context.Context, src string) {
+	t.Helper()
+	eval[bool](t, ctx, fmt.Sprintf(`(() => { const e = document.getElementById("editor"); e.value = %s; e.dispatchEvent(new Event("input")); return true })()`, jsQuote(src)))
+}
+
+// jsQuote returns s as a JavaScript string literal.
+func jsQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// run clicks Run and waits for the result (or error) of this run.
+func run(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[bool](t, ctx, `(() => { delete document.body.dataset.result; return true })()`)
+	click(t, ctx, "#run")
+	waitFor(t, ctx, `document.body.dataset.result !== undefined`, runWait, "the run's result")
+}
+
+// ctxT is the context the helpers take.
+type ctxT = context.Context

@@ -1,46 +1,45 @@
 //go:build js && wasm
 
-// Command wasm is the browser side of the ptlab playground, built to
-// dist/ptlab.wasm by ./build.sh. It exposes ptlabRun to JavaScript, wires
-// the page (editor, Run button, output, status line) and autosaves the
-// editor's draft in IndexedDB.
+// Command wasm is the page program of the ptlab playground, built to
+// dist/ptlab.wasm by ./build.sh. It draws the page (editor, results,
+// interleavings, experiments, share links) and sends the work to the
+// engine, which runs in a Web Worker (wasm/worker, dist/worker.wasm), so
+// the page never freezes. The same program drives embed.html
+// (body[data-mode=embed]): editor, Run and results only.
 //
-// This package is the only code in ptlab that touches syscall/js, the DOM
-// (honnef.co/go/js/dom/v2) and IndexedDB (github.com/hack-pad/go-indexeddb);
-// the engine in core/ stays pure Go.
+// This package and wasm/worker are the only code in ptlab that touches
+// syscall/js, the DOM (honnef.co/go/js/dom/v2) and IndexedDB
+// (github.com/hack-pad/go-indexeddb); the logic they share lives in pure
+// packages under wasm/internal, tested natively.
 //
 // JavaScript callbacks must never block: a handler that waits for a
-// promise deadlocks, because the promise cannot settle while the event loop
-// is paused in the handler. Every handler here starts a goroutine instead.
+// promise deadlocks, because the promise cannot settle while the event
+// loop is paused in the handler. Handlers start a goroutine instead.
 package main
 
 import (
 	"math"
+	"strconv"
 	"syscall/js"
 )
 
 func main() {
-	js.Global().Set("ptlabRun", js.FuncOf(jsRun))
-	if page, err := findPage(); err != nil {
-		// A page without the playground's elements (a test page, say)
-		// still gets ptlabRun.
-		js.Global().Get("console").Call("warn", "ptlab: "+err.Error())
-	} else {
-		page.start()
-	}
+	setData(body(), "mainMs", strconv.Itoa(int(perfNow())))
+	p := newPage()
+	p.start()
 	markReady()
-	select {} // Keep the instance alive for callbacks.
+	if f := js.Global().Get("ptlabRegisterSW"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
+	select {} // keep the instance alive for callbacks
 }
 
-// markReady tells the page and the browser tests that ptlab is ready: it
-// sets the global ptlabReady, body[data-ready="1"] and, for startup
-// measurements, body[data-ready-ms] to the milliseconds since navigation.
+// markReady tells the page and the browser tests that the editor is
+// interactive: it sets body[data-ready="1"] and, for startup
+// measurements, body[data-ready-ms], the milliseconds since navigation.
 func markReady() {
-	js.Global().Set("ptlabReady", true)
 	body := js.Global().Get("document").Get("body")
-	if body.Truthy() {
-		ds := body.Get("dataset")
-		ds.Set("readyMs", math.Round(js.Global().Get("performance").Call("now").Float()))
-		ds.Set("ready", "1")
-	}
+	ds := body.Get("dataset")
+	ds.Set("readyMs", math.Round(perfNow()))
+	ds.Set("ready", "1")
 }

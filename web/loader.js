@@ -1,7 +1,28 @@
-// loader.js starts ptlab.wasm (the Go side of the playground, built from
-// wasm/). Go wires the page itself and sets body[data-ready] when done;
-// this file only reports load failures in the status line.
+// loader.js starts the ptlab playground: it starts the engine's Web Worker
+// (worker.js, worker.wasm) and, in parallel, the page program (ptlab.wasm,
+// built from wasm/), which wires the page and sets body[data-ready]. It
+// also registers the service worker that makes the site work offline.
+// This file only reports load failures in the status line.
 "use strict";
+
+// The worker starts at once; its messages are buffered until the page
+// program takes over (it reads ptlabWorkerBuffer and sets onmessage).
+window.ptlabWorkerBuffer = [];
+try {
+  window.ptlabWorker = new Worker("worker.js");
+  window.ptlabWorker.onmessage = (e) => window.ptlabWorkerBuffer.push(e.data);
+  window.ptlabWorker.onerror = (e) => window.ptlabWorkerBuffer.push(JSON.stringify({ id: 0, type: "error", message: `The engine's worker failed: ${e.message || "could not load worker.js"}` }));
+} catch (e) {
+  window.ptlabWorkerError = String(e.message || e);
+}
+
+// The service worker is registered once the page is up, so its download
+// of the app shell does not compete with the first load.
+window.ptlabRegisterSW = () => {
+  if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" || location.hostname === "127.0.0.1")) {
+    navigator.serviceWorker.register("sw.js").catch((e) => console.warn("ptlab: no offline support:", e.message || e));
+  }
+};
 
 (async () => {
   const status = document.getElementById("status");
@@ -32,6 +53,7 @@
     fail(`Could not load ${url}: ${e.message || e}`);
     return;
   }
+  document.body.dataset.wasmMs = Math.round(performance.now()); // compiled and instantiated
   await go.run(result.instance);
   fail("ptlab stopped; reload the page to restart it.");
 })();

@@ -17,8 +17,23 @@ import (
 	"github.com/ptlab/ptlab/core/report"
 	"github.com/ptlab/ptlab/core/sim"
 	"github.com/ptlab/ptlab/core/source"
+	"github.com/ptlab/ptlab/examples"
+	"github.com/ptlab/ptlab/wasm/internal/notes"
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
 )
+
+// listExamples answers ListExamples.
+func listExamples() protocol.Response {
+	all, err := examples.All()
+	if err != nil {
+		return protocol.Response{Type: protocol.Error, Message: err.Error()}
+	}
+	var out []protocol.Example
+	for _, ex := range all {
+		out = append(out, protocol.Example{Group: ex.Group, Name: ex.Name, Note: ex.Note, Source: ex.Source})
+	}
+	return protocol.Response{Type: protocol.Examples, Examples: out}
+}
 
 // File is the name diagnostics use for the editor's script.
 const File = "playground.litmus"
@@ -41,10 +56,12 @@ type Engine struct {
 	// messages (in js/wasm: a short sleep returns to the event loop).
 	Yield func()
 
-	mu      sync.Mutex
+	mu      sync.Mutex                 // guards cancels and last; never held for long
 	cancels map[int]context.CancelFunc // running explorations by request ID
 	last    *compiled                  // the last script compiled without errors
-	sess    *sim.Session
+
+	sessMu sync.Mutex // guards sess; held while a session request runs
+	sess   *sim.Session
 }
 
 // New returns an engine posting to post.
@@ -88,6 +105,10 @@ func (e *Engine) Handle(req protocol.Request) {
 		resp = e.session(req)
 	case protocol.SessionContinue:
 		resp = e.cont(req)
+	case protocol.Markdown:
+		resp = protocol.Response{Type: protocol.HTML, HTML: notes.Render(req.Script)}
+	case protocol.ListExamples:
+		resp = listExamples()
 	default:
 		resp = protocol.Response{Type: protocol.Error, Message: fmt.Sprintf("unknown request type %q", req.Type)}
 	}

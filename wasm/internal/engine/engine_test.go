@@ -346,3 +346,20 @@ func TestSession(t *testing.T) {
 		t.Errorf("undo after stop: %+v", u)
 	}
 }
+
+func TestMarkdownAndExamples(t *testing.T) {
+	e, r := newEngine()
+	md := ask(t, e, r, protocol.Request{ID: 1, Type: protocol.Markdown, Script: "# Hi <img src=x onerror=alert(1)>\n\n*why*"})
+	if md.Type != protocol.HTML || !strings.Contains(md.HTML, "<em>why</em>") || strings.Contains(md.HTML, "<img") {
+		t.Errorf("markdown: %+v", md)
+	}
+	ex := ask(t, e, r, protocol.Request{ID: 2, Type: protocol.ListExamples})
+	if ex.Type != protocol.Examples || len(ex.Examples) < 25 {
+		t.Fatalf("examples: %d", len(ex.Examples))
+	}
+	for _, x := range ex.Examples {
+		if x.Group == "" || x.Name == "" || !strings.HasPrefix(x.Source, "C ") {
+			t.Errorf("example %+v", x.Name)
+		}
+	}
+}

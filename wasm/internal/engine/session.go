@@ -10,8 +10,8 @@ import (
 
 // session answers the manual-mode requests other than continue.
 func (e *Engine) session(req protocol.Request) protocol.Response {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.sessMu.Lock()
+	defer e.sessMu.Unlock()
 	switch req.Type {
 	case protocol.SessionStop:
 		e.sess = nil
@@ -129,9 +129,9 @@ func prefixTrace(s *sim.Session) *report.Trace {
 
 // cont hands the rest of a manual session to an exploration.
 func (e *Engine) cont(req protocol.Request) protocol.Response {
-	e.mu.Lock()
+	e.sessMu.Lock()
 	s := e.sess
-	e.mu.Unlock()
+	e.sessMu.Unlock()
 	if s == nil {
 		return noSession()
 	}

@@ -28,7 +28,9 @@ type Token struct {
 
 // State is what a line's tokens depend on from the lines before it.
 type State struct {
-	InComment bool // inside a /* */ comment
+	InComment bool // inside a /* */ comment, or a (* *) one when Paren
+	Paren     bool
+	Depth     int // brace depth: (* starts a comment only outside braces, as herd's splitter has it
 }
 
 var keywords = set("if else while for do return goto break continue switch case default sizeof exists forall final locations filter true false")
@@ -62,14 +64,18 @@ func Line(text string, st State) ([]Token, State) {
 	i := 0
 	for i < len(text) {
 		if st.InComment {
-			end := strings.Index(text[i:], "*/")
+			closer := "*/"
+			if st.Paren {
+				closer = "*)"
+			}
+			end := strings.Index(text[i:], closer)
 			if end < 0 {
 				add(Comment, text[i:])
 				return out, st
 			}
 			add(Comment, text[i:i+end+2])
 			i += end + 2
-			st.InComment = false
+			st.InComment, st.Paren = false, false
 			continue
 		}
 		c := text[i]
@@ -80,6 +86,12 @@ func Line(text string, st State) ([]Token, State) {
 		case strings.HasPrefix(text[i:], "/*"):
 			st.InComment = true
 			add(Comment, "/*")
+			i += 2
+		case strings.HasPrefix(text[i:], "(*") && st.Depth == 0:
+			// herd's OCaml-style comments, as in the kernel's litmus
+			// tests; inside code, "(*" is C (READ_ONCE(*x)).
+			st.InComment, st.Paren = true, true
+			add(Comment, "(*")
 			i += 2
 		case c == '"':
 			j := i + 1
@@ -112,6 +124,14 @@ func Line(text string, st State) ([]Token, State) {
 			i += 2
 		case c == '~' && strings.HasPrefix(strings.TrimLeft(text[i+1:], " \t"), "exists"):
 			add(Keyword, "~")
+			i++
+		case c == '{' || c == '}':
+			if c == '{' {
+				st.Depth++
+			} else if st.Depth > 0 {
+				st.Depth--
+			}
+			add(Plain, text[i:i+1])
 			i++
 		default:
 			// One UTF-8 sequence or ASCII byte of plain text.

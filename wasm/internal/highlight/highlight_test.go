@@ -25,9 +25,10 @@ func TestLine(t *testing.T) {
 		want string
 		end  bool
 	}{
+		{"P0() { x(*p); }", State{}, "<th>P0</>() { <fn>x</>(*p); }", false},
 		{"C SB+locks", State{}, "<kw>C</> SB+locks", false},
 		{"P0(int *x, spinlock_t *l)", State{}, "<th>P0</>(<ty>int</> *x, <ty>spinlock_t</> *l)", false},
-		{"\tr0 = READ_ONCE(*y); // read", State{}, "\tr0 = <fn>READ_ONCE</>(*y); <cm>// read</>", false},
+		{"\tr0 = READ_ONCE(*y); // read", State{Depth: 1}, "\tr0 = <fn>READ_ONCE</>(*y); <cm>// read</>", false},
 		{"\tif (x == 0x1f) goto again;", State{}, "\t<kw>if</> (x == <nu>0x1f</>) <kw>goto</> again;", false},
 		{"exists (0:r0=0 /\\ 1:r0=0)", State{}, "<kw>exists</> (<nu>0</>:r0=<nu>0</> <op>/\\</> <nu>1</>:r0=<nu>0</>)", false},
 		{"~exists (x=1 \\/ y=2)", State{}, "<kw>~exists</> (x=<nu>1</> <op>\\/</> y=<nu>2</>)", false},
@@ -35,18 +36,21 @@ func TestLine(t *testing.T) {
 		{"a /* open", State{}, "a <cm>/* open</>", true},
 		{"still */ b", State{InComment: true}, "<cm>still */</> b", false},
 		{"all comment", State{InComment: true}, "<cm>all comment</>", true},
+		{"(* herd comment", State{}, "<cm>(* herd comment</>", true},
+		{" * still */ here *) x", State{InComment: true, Paren: true}, "<cm> * still */ here *)</> x", false},
+		{"f(*p)", State{Depth: 1}, "<fn>f</>(*p)", false},
 		{"x = é <img src=x>;", State{}, "x = é <img src=x>;", false},
 		{"\"unterminated", State{}, "<st>\"unterminated</>", false},
 	} {
 		toks, end := Line(tc.in, tc.st)
-		if got := show(toks); got != tc.want || end.InComment != tc.end {
+		if got := show(toks); got != tc.want || end.InComment != tc.end || end.Depth != tc.st.Depth && !strings.ContainsAny(tc.in, "{}") {
 			t.Errorf("Line(%q, %+v) =\n  %s (in comment at end: %v)\nwant\n  %s (%v)", tc.in, tc.st, got, end.InComment, tc.want, tc.end)
 		}
 	}
 }
 
 func TestLinesRoundTrip(t *testing.T) {
-	src := "C t\n/* a\n b */\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n"
+	src := "C t\n/* a\n b */\n(* c\n *)\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n"
 	lines, starts := Lines(src)
 	var parts []string
 	for _, l := range lines {
@@ -59,14 +63,14 @@ func TestLinesRoundTrip(t *testing.T) {
 	if got := strings.Join(parts, "\n"); got != src {
 		t.Errorf("tokens concatenate to %q, want %q", got, src)
 	}
-	if !starts[2].InComment || starts[3].InComment {
+	if !starts[2].InComment || starts[3].InComment || !starts[4].Paren || starts[5].InComment || starts[7].Depth != 1 || starts[9].Depth != 0 {
 		t.Errorf("line start states = %+v", starts)
 	}
 }
 
 func TestMark(t *testing.T) {
 	line := "\tWRITE_ONCE(*x, 1"
-	toks, _ := Line(line, State{})
+	toks, _ := Line(line, State{Depth: 1})
 	for _, tc := range []struct {
 		col  int
 		want string

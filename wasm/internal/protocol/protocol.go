@@ -25,6 +25,8 @@ const (
 	SessionUndo     = "session.undo"     // take back the last step
 	SessionContinue = "session.continue" // explore every execution extending the steps taken, with Options
 	SessionStop     = "session.stop"     // end manual mode
+	Markdown        = "markdown"         // render Script (Markdown notes) to HTML
+	ListExamples    = "examples"         // list the Examples menu
 )
 
 // Response types.
@@ -36,6 +38,8 @@ const (
 	Trace    = "trace"    // the trace a TraceReq asked for
 	Session  = "session"  // the manual-mode state after a session request
 	Compiled = "compiled" // the diagnostics a Check asked for (Errors may be empty)
+	HTML     = "html"     // the rendering a Markdown asked for
+	Examples = "examples" // the list a ListExamples asked for
 )
 
 // Request is one message from the page to the worker.
@@ -102,6 +106,16 @@ type Response struct {
 	Trace    *report.Trace `json:"trace,omitempty"`
 	Session  *SessionState `json:"session,omitempty"`
 	Findings []Finding     `json:"findings,omitempty"` // a trace's findings, with their report text
+	HTML     string        `json:"html,omitempty"`
+	Examples []Example     `json:"examples,omitempty"`
+}
+
+// Example is one entry of the Examples menu.
+type Example struct {
+	Group  string `json:"group"`
+	Name   string `json:"name"`
+	Note   string `json:"note"`
+	Source string `json:"source"`
 }
 
 // Diag is one positioned diagnostic of the script.

@@ -1,0 +1,387 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/hack-pad/go-indexeddb/idb"
+
+	"github.com/ptlab/ptlab/wasm/internal/experiment"
+)
+
+// The playground's IndexedDB database "ptlab" holds two object stores:
+// "drafts" (the editor's autosaved text under key "editor", and the text
+// a load replaced under "previous") and "experiments" (one record per
+// saved experiment, keyed by its id; see package experiment). Records are
+// stored as plain objects parsed from the JSON that package experiment
+// writes, and read back through it, so a record that does not decode is
+// reported, never silently used or dropped.
+const (
+	dbName        = "ptlab"
+	dbVersion     = 2
+	draftsStore   = "drafts"
+	expStore      = "experiments"
+	draftKey      = "editor"
+	previousKey   = "previous"
+	draftSchema   = 1
+	openTimeout   = 5 * time.Second
+	opTimeout     = 5 * time.Second
+	autosaveDelay = 400 * time.Millisecond
+)
+
+// store is the page's IndexedDB database.
+type store struct {
+	p      *page
+	db     *idb.Database
+	edited chan struct{} // signals the autosaver; capacity 1
+
+	mu       sync.Mutex
+	saveErr  string // the last autosave error shown, to show each once
+	lastSave string // the text last saved as the draft
+}
+
+// openStore opens the database, saying in the message bar why it cannot
+// when it cannot; the playground then works without saving.
+func openStore(p *page) *store {
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	db, err := openDB(ctx)
+	if err != nil {
+		p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
+		setData(body(), "storage", "off")
+		return nil
+	}
+	s := &store{p: p, db: db, edited: make(chan struct{}, 1)}
+	setData(body(), "storage", "on")
+	go s.autosave()
+	return s
+}
+
+// openDB opens (creating or upgrading) the database.
+func openDB(ctx context.Context) (db *idb.Database, err error) {
+	defer func() {
+		// go-indexeddb panics on some failures; storage is optional.
+		if p := recover(); p != nil {
+			db, err = nil, fmt.Errorf("IndexedDB failed: %v.", p)
+		}
+	}()
+	global := js.Global().Get("indexedDB")
+	if !global.Truthy() {
+		return nil, errors.New("this browser offers no IndexedDB (a private window?).")
+	}
+	factory, err := idb.WrapFactory(global)
+	if err != nil {
+		return nil, fmt.Errorf("IndexedDB failed: %v.", err)
+	}
+	req, err := factory.Open(ctx, dbName, dbVersion, func(db *idb.Database, oldVersion, _ uint) error {
+		if oldVersion < 1 {
+			if _, err := db.CreateObjectStore(draftsStore, idb.ObjectStoreOptions{}); err != nil {
+				return err
+			}
+		}
+		if oldVersion < 2 {
+			if _, err := db.CreateObjectStore(expStore, idb.ObjectStoreOptions{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("IndexedDB did not open: %v.", err)
+	}
+	db, err = req.Await(ctx)
+	if err == nil && db == nil {
+		err = ctx.Err()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("IndexedDB did not open: %v.", err)
+	}
+	return db, nil
+}
+
+// storageError words an IndexedDB error for the user.
+func storageError(err error) string {
+	s := err.Error()
+	if strings.Contains(s, "QuotaExceeded") || strings.Contains(strings.ToLower(s), "quota") {
+		return "the browser's storage quota for this site is exhausted (" + s + ")"
+	}
+	return s
+}
+
+// getDraft returns the text saved under key.
+func (s *store) getDraft(key string) (text string, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadOnly, draftsStore)
+	if err != nil {
+		return "", false, err
+	}
+	st, err := txn.ObjectStore(draftsStore)
+	if err != nil {
+		return "", false, err
+	}
+	req, err := st.Get(js.ValueOf(key))
+	if err != nil {
+		return "", false, err
+	}
+	v, err := req.Await(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if v.Type() != js.TypeObject {
+		return "", false, nil
+	}
+	if v.Get("schema").Type() != js.TypeNumber || v.Get("schema").Int() != draftSchema || v.Get("text").Type() != js.TypeString {
+		return "", false, fmt.Errorf("the saved draft does not decode (schema %v)", v.Get("schema"))
+	}
+	return v.Get("text").String(), true, nil
+}
+
+// putDraft saves text under key and waits for the commit.
+func (s *store) putDraft(key, text string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, draftsStore)
+	if err != nil {
+		return err
+	}
+	st, err := txn.ObjectStore(draftsStore)
+	if err != nil {
+		return err
+	}
+	rec := map[string]any{"schema": draftSchema, "text": text, "savedAt": now()}
+	if _, err := st.PutKey(js.ValueOf(key), js.ValueOf(rec)); err != nil {
+		return err
+	}
+	return txn.Await(ctx)
+}
+
+// draftChanged tells the autosaver the editor changed.
+func (s *store) draftChanged(string) {
+	select {
+	case s.edited <- struct{}{}:
+	default: // a save is already pending
+	}
+}
+
+// autosave saves the editor's text once it has been quiet for
+// autosaveDelay. A failure is shown once (until a save works again); the
+// text stays in the editor.
+func (s *store) autosave() {
+	for range s.edited {
+		time.Sleep(autosaveDelay)
+		select {
+		case <-s.edited: // typed again meanwhile; wait for quiet
+			s.edited <- struct{}{}
+			continue
+		default:
+		}
+		text := s.p.ed.text()
+		err := s.putDraft(draftKey, text)
+		s.mu.Lock()
+		shown := s.saveErr
+		if err != nil {
+			s.saveErr = storageError(err)
+		} else {
+			s.saveErr = ""
+			s.lastSave = text
+		}
+		s.mu.Unlock()
+		switch {
+		case err != nil && shown != storageError(err):
+			s.p.showMessage("Your draft could not be saved: "+storageError(err)+". The text stays in the editor; copy it somewhere safe before closing the page.", "", nil)
+		case err == nil && !s.p.running():
+			s.p.setStatus("Draft saved.")
+		}
+		if err == nil {
+			setData(body(), "draft", "saved")
+		} else {
+			setData(body(), "draft", "error")
+		}
+	}
+}
+
+// experimentProblem is a stored record that could not be read.
+type experimentProblem struct {
+	Key string
+	Err string
+}
+
+// listExperiments returns the saved experiments (newest first) and the
+// records that do not decode.
+func (s *store) listExperiments() ([]experiment.Record, []experimentProblem, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadOnly, expStore)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := txn.ObjectStore(expStore)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := st.OpenCursor(idb.CursorNext)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []experiment.Record
+	var problems []experimentProblem
+	jsonObj := js.Global().Get("JSON")
+	err = cur.Iter(ctx, func(c *idb.CursorWithValue) error {
+		k, err := c.Key()
+		if err != nil {
+			return err
+		}
+		key := jsString(k)
+		v, err := c.Value()
+		if err != nil {
+			return err
+		}
+		raw, jerr := stringify(jsonObj, v)
+		if jerr != nil {
+			problems = append(problems, experimentProblem{key, "it is not plain data: " + jerr.Error()})
+			return nil
+		}
+		r, derr := experiment.Decode([]byte(raw))
+		if derr != nil {
+			problems = append(problems, experimentProblem{key, "the saved experiment " + experiment.RecordName([]byte(raw), key) + " cannot be opened: " + derr.Error()})
+			return nil
+		}
+		if r.ID != key {
+			problems = append(problems, experimentProblem{key, fmt.Sprintf("the saved experiment %s cannot be opened: it is stored under key %q but its id is %q", experiment.RecordName([]byte(raw), key), key, r.ID)})
+			return nil
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("reading the experiments took longer than %v", opTimeout)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// Newest first.
+	for i := 1; i < len(recs); i++ {
+		for j := i; j > 0 && recs[j].Updated > recs[j-1].Updated; j-- {
+			recs[j], recs[j-1] = recs[j-1], recs[j]
+		}
+	}
+	return recs, problems, nil
+}
+
+// jsString describes a key for messages.
+func jsString(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return js.Global().Call("String", v).String()
+}
+
+// stringify is JSON.stringify(v), with a thrown exception as an error.
+func stringify(jsonObj, v js.Value) (s string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	out := jsonObj.Call("stringify", v)
+	if out.Type() != js.TypeString {
+		return "", errors.New("it has no JSON form")
+	}
+	return out.String(), nil
+}
+
+// putExperiments stores records in one transaction and waits for the
+// commit.
+func (s *store) putExperiments(rs ...experiment.Record) error {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, expStore)
+	if err != nil {
+		return err
+	}
+	st, err := txn.ObjectStore(expStore)
+	if err != nil {
+		return err
+	}
+	jsonObj := js.Global().Get("JSON")
+	for _, r := range rs {
+		v := jsonObj.Call("parse", string(experiment.Encode(r)))
+		if _, err := st.PutKey(js.ValueOf(r.ID), v); err != nil {
+			txn.Abort()
+			return err
+		}
+	}
+	return txn.Await(ctx)
+}
+
+// deleteExperiment deletes the record stored under key.
+func (s *store) deleteExperiment(key string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, expStore)
+	if err != nil {
+		return err
+	}
+	st, err := txn.ObjectStore(expStore)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Delete(js.ValueOf(key)); err != nil {
+		return err
+	}
+	return txn.Await(ctx)
+}
+
+// restoreDraft puts the saved draft in the editor, unless the user typed
+// into the page while it loaded.
+func (p *page) restoreDraft() {
+	if p.store == nil {
+		p.setStatus("Ready (without saving).")
+		return
+	}
+	text, ok, err := p.store.getDraft(draftKey)
+	switch {
+	case err != nil:
+		p.showMessage("Could not restore your saved draft: "+storageError(err)+".", "", nil)
+	case ok && p.ed.text() != p.ed.ta.Underlying().Get("defaultValue").String():
+		p.setStatus("Kept your new edits over the saved draft.")
+	case ok:
+		p.ed.setText(text)
+		p.setStatus("Restored your draft.")
+	default:
+		p.setStatus("Ready.")
+	}
+}
+
+// replaceText puts text in the editor for a load (an example, an
+// experiment, a share link). The text it replaces is kept in memory and
+// in the drafts store, and the message bar offers to bring it back.
+func (p *page) replaceText(text, what string) {
+	old := p.ed.text()
+	p.ed.setText(text)
+	p.edited()
+	if old == text || strings.TrimSpace(old) == "" {
+		p.setStatus(what)
+		return
+	}
+	if p.store != nil {
+		go p.store.putDraft(previousKey, old)
+	}
+	p.showMessage(what+" The editor's previous text was kept.", "Restore previous text", func() {
+		p.replaceText(old, "Restored the previous text.")
+	})
+}

@@ -1,0 +1,57 @@
+//go:build js && wasm
+
+// Command worker is the playground's Web Worker program, built to
+// dist/worker.wasm and started by web/worker.js. It holds the engine
+// (core/sim): the page sends it protocol.Requests as JSON strings with
+// postMessage and it answers with protocol.Responses, so explorations
+// never block the page.
+//
+// A Go program sees incoming messages only when it returns to the
+// JavaScript event loop. Each request runs in its own goroutine, and a
+// running exploration yields (a 1 ms sleep) every engine.YieldEvery, so a
+// Cancel message gets through within about that time plus one batch of
+// executions (the engine reports progress every 1024 executions).
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"syscall/js"
+	"time"
+
+	"github.com/ptlab/ptlab/wasm/internal/engine"
+	"github.com/ptlab/ptlab/wasm/internal/protocol"
+)
+
+func main() {
+	self := js.Global()
+	post := func(r protocol.Response) {
+		b, err := json.Marshal(r)
+		if err != nil {
+			b, _ = json.Marshal(protocol.Response{ID: r.ID, Type: protocol.Error, Message: "internal error: " + err.Error()})
+		}
+		self.Call("postMessage", string(b))
+	}
+	e := engine.New(post)
+	e.Yield = func() { time.Sleep(time.Millisecond) }
+	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		data := args[0].Get("data")
+		var req protocol.Request
+		if data.Type() != js.TypeString {
+			post(protocol.Response{Type: protocol.Error, Message: "worker: want a JSON string message"})
+			return nil
+		}
+		if err := json.Unmarshal([]byte(data.String()), &req); err != nil {
+			post(protocol.Response{Type: protocol.Error, Message: fmt.Sprintf("worker: bad request: %v", err)})
+			return nil
+		}
+		if req.Type == protocol.Cancel {
+			e.Cancel(req.ID) // at once: never queue a cancel behind work
+			return nil
+		}
+		go e.Handle(req) // never block in a JavaScript callback
+		return nil
+	}))
+	post(protocol.Response{Type: protocol.Ready})
+	select {}
+}
