@@ -406,3 +406,25 @@ exists (true)`)
 		t.Errorf("findings %+v: want a single WARN_ON_ONCE at 3:21", r.Findings)
 	}
 }
+
+// A trylock can run, and fail, while another thread holds the lock: DPOR
+// must reverse a release and a later trylock (found by the lessons'
+// cross-check against naive search).
+func TestTrylockFailureExplored(t *testing.T) {
+	for _, src := range []string{
+		"C t\n{}\nP0(spinlock_t *s) { spin_lock(s); spin_unlock(s); }\nP1(spinlock_t *s) { int r; r = spin_trylock(s); if (r) spin_unlock(s); }\nexists (1:r=0)\n",
+		"C t\n{}\nP0(int *s) { down_read(s); up_read(s); }\nP1(int *s) { int r; r = down_write_trylock(s); if (r) up_write(s); }\nexists (1:r=0)\n",
+		"C t\n{}\nP0(int *s) { down_write(s); up_write(s); }\nP1(int *s) { int r; r = down_read_trylock(s); if (r) up_read(s); }\nexists (1:r=0)\n",
+	} {
+		prog := mustCompile(t, src)
+		for _, strategy := range []string{"dpor", "naive"} {
+			res, err := Explore(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Pos == 0 || res.Neg == 0 {
+				t.Errorf("%s: %d executions with a failed trylock, %d without; want both\n%s", strategy, res.Pos, res.Neg, src)
+			}
+		}
+	}
+}

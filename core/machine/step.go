@@ -124,8 +124,13 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		return w.addrAccess(op, Read, buf)
 	case OpStore, OpRMW, OpCmpxchg, OpAddUnless:
 		return w.pmdWrite(op, w.addrAccess(op, Write, buf))
-	case OpLock, OpTrylock, OpDownRead, OpDownWrite, OpDownReadTrylock, OpDownWriteTrylock:
+	case OpLock, OpDownRead, OpDownWrite:
 		return w.addrAccess(op, Acquire, buf)
+	case OpTrylock, OpDownReadTrylock, OpDownWriteTrylock:
+		// A trylock can run while the lock is held (and fail), so a
+		// release before it is a race to reverse, not only a
+		// synchronisation as it is for a blocking acquire.
+		return w.addrAccess(op, Write, buf)
 	case OpUnlock, OpUpRead, OpUpWrite, OpDowngrade:
 		return w.addrAccess(op, Release, buf)
 	case OpRCULock, OpRCUUnlock:
