@@ -8,6 +8,7 @@
 //	ptlab serve [--addr A] [--dir D]
 //	                            serve the built playground (./build.sh build)
 //	ptlab lessons check         run every lesson's litmus blocks against their expectations
+//	ptlab bench [--json]        run the fixed benchmark suite
 //	ptlab prelude [-l] [NAME...] print the prelude's kernel helpers and paths
 //	ptlab help                  print this help
 //
@@ -28,6 +29,7 @@ commands:
   fmt [-w] [-l] FILE...        print FILEs in canonical form (-w rewrites, -l lists)
   serve [--addr A] [--dir D]   serve the built playground (default 127.0.0.1:8080, dist)
   lessons check                run every lesson's litmus blocks against their expectations
+  bench [--json] [--corpus D]  run the fixed benchmark suite (scenarios, scaled variants, LKMM corpus)
   prelude [-l] [NAME...]       print the prelude (kernel helpers and paths) or named functions
   help                         print this help
 
@@ -54,6 +56,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return serveMain(rest, stdout, stderr)
 	case "lessons":
 		return lessonsMain(rest, stdout, stderr)
+	case "bench":
+		return benchMain(rest, stdout, stderr)
 	case "prelude":
 		return preludeMain(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

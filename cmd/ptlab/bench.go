@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"text/tabwriter"
+
+	"github.com/ptlab/ptlab/bench"
+)
+
+// benchMain implements "ptlab bench [--json] [--corpus DIR]": the fixed
+// benchmark suite of package bench.
+func benchMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	jsonOut := fs.Bool("json", false, "print a JSON array, one object per benchmark")
+	corpus := fs.String("corpus", "../shared/litmus", "the LKMM litmus corpus (INDEX.tsv); left out if missing")
+	strategy := fs.String("strategy", "dpor", "strategy to measure: dpor or naive")
+	noTraces := fs.Bool("no-traces", false, "do not count traces (skips the naive searches)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ptlab bench [--json] [--corpus DIR] [--strategy S] [--no-traces]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *strategy != "dpor" && *strategy != "naive" {
+		fmt.Fprintf(stderr, "ptlab bench: strategy %q: want dpor or naive\n", *strategy)
+		return 2
+	}
+	cases, err := bench.Suite(*corpus)
+	if err != nil {
+		fmt.Fprintf(stderr, "ptlab bench: %v\n", err)
+		return 2
+	}
+	var results []bench.Result
+	for _, c := range cases {
+		r, err := bench.Run(context.Background(), c, *strategy, !*noTraces)
+		if err != nil {
+			fmt.Fprintf(stderr, "ptlab bench: %v\n", err)
+			return 2
+		}
+		results = append(results, r)
+	}
+	if *jsonOut {
+		b, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			fmt.Fprintf(stderr, "ptlab bench: %v\n", err)
+			return 2
+		}
+		stdout.Write(append(b, '\n'))
+		return 0
+	}
+	fmt.Fprintf(stdout, "ptlab bench: strategy %s, %s/%s, %d CPUs, %s\n", *strategy, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "benchmark\tprograms\texecutions\ttraces\texplored/traces\tsteps/s\twall s\tpeak MiB\t")
+	for _, r := range results {
+		traces, ratio := "-", "-"
+		if r.Traces != nil {
+			traces, ratio = fmt.Sprint(*r.Traces), fmt.Sprintf("%.2f", r.Ratio)
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%s\t%.0f\t%.3f\t%.1f\t\n", r.Name, r.Programs, r.Executions, traces, ratio, r.StepsPerSecond, r.WallSeconds, float64(r.PeakBytes)/(1<<20))
+	}
+	w.Flush()
+	return 0
+}
