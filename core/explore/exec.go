@@ -378,7 +378,7 @@ func (x *executor) recursiveLocking(i int, t *vm.Thread) bool {
 	}
 	x.addFinding(Finding{Kind: "recursive-locking", Thread: i, Pos: t.Pending.Pos,
 		Msg: fmt.Sprintf("possible recursive locking: P%d takes %s at %s while holding it (taken at %s)", i, name, t.Pending.Pos, taken),
-		Report: fmt.Sprintf("WARNING: possible recursive locking detected\nP%d is trying to acquire lock:\n  %s at %s\nbut task is already holding lock:\n  %s at %s\n\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(%s);\n  lock(%s);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation",
+		Report: fmt.Sprintf("WARNING: possible recursive locking detected\nP%d is trying to acquire lock:\n  %s at %s\nbut task is already holding lock:\n  %s at %s\n\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(%s);\n  lock(%s);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n(ptlab: this is the same lock, not another lock of its class, so no nesting annotation helps; e.g. ptl == pml with split PTE locks off)",
 			i, name, t.Pending.Pos, name, taken, name, name)})
 	return true
 }
