@@ -411,3 +411,14 @@ func run(t *testing.T, ctx context.Context) {
 
 // ctxT is the context the helpers take.
 type ctxT = context.Context
+
+// evalAsync evaluates a JavaScript expression that returns a promise and
+// returns what it resolves to.
+func evalAsync[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}

@@ -1,0 +1,246 @@
+//go:build !js
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+)
+
+// TestDraftSurvivesReload types into the editor, waits for the autosave and
+// checks that a reload restores the draft from IndexedDB.
+func TestDraftSurvivesReload(t *testing.T) {
+	ctx := newBrowser(t)
+	openPlayground(t, ctx, serveSite(t))
+	const draft = "C draft\n\n{}\n"
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.ID("editor")),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(draft),
+	); err != nil {
+		t.Fatalf("typing: %v", err)
+	}
+	waitFor(t, ctx, `document.body.dataset.draft === "saved" && document.getElementById("status").textContent === "Draft saved."`, runWait, "the draft to be saved")
+	reload(t, ctx)
+	if got := value(t, ctx, "editor"); got != draft {
+		t.Errorf("after reload the editor holds %q, want the draft %q", got, draft)
+	}
+	if status := text(t, ctx, "status"); !strings.Contains(status, "Restored") {
+		t.Errorf("status after reload is %q, want it to say the draft was restored", status)
+	}
+}
+
+// expCount waits until the experiments list shows n records.
+func expCount(t *testing.T, ctx ctxT, n int) {
+	t.Helper()
+	waitFor(t, ctx, fmt.Sprintf(`document.getElementById("exp-list").dataset.count === "%d"`, n), runWait, fmt.Sprintf("%d experiments in the list", n))
+}
+
+func expNames(t *testing.T, ctx ctxT) []string {
+	return eval[[]string](t, ctx, `[...document.querySelectorAll("#exp-list .exp-name")].map(e => e.textContent)`)
+}
+
+// TestExperiments saves an experiment with a result and notes, finds it
+// after a reload, renames, duplicates, exports, deletes, imports and
+// opens it.
+func TestExperiments(t *testing.T) {
+	ctx := newBrowser(t)
+	openPlayground(t, ctx, serveSite(t))
+	setScript(t, ctx, abba)
+	run(t, ctx)
+	click(t, ctx, "#tab-experiments")
+	eval[bool](t, ctx, `(() => { document.getElementById("exp-name").value = "ABBA check"; const n = document.getElementById("exp-notes"); n.value = "Why: **lock order**"; n.dispatchEvent(new Event("input")); return true })()`)
+	waitFor(t, ctx, `document.querySelector("#exp-notes-view strong") !== null`, runWait, "the notes preview")
+	click(t, ctx, "#exp-save")
+	waitFor(t, ctx, `document.body.dataset.saved && document.body.dataset.saved !== "error"`, runWait, "the save")
+	expCount(t, ctx, 1)
+	meta := eval[string](t, ctx, `document.querySelector("#exp-list .exp .muted").textContent`)
+	if !strings.Contains(meta, "Observation abba") || !strings.Contains(meta, "2 findings") {
+		t.Errorf("the list entry says %q; want the last result's summary", meta)
+	}
+	screenshot(t, ctx, "experiments.png")
+
+	reload(t, ctx)
+	click(t, ctx, "#tab-experiments")
+	expCount(t, ctx, 1)
+	if n := expNames(t, ctx); len(n) != 1 || n[0] != "ABBA check" {
+		t.Errorf("after reload: %q", n)
+	}
+
+	// Rename.
+	click(t, ctx, "#exp-list .exp-rename")
+	waitFor(t, ctx, `document.querySelector("#exp-list input.rename") !== null`, runWait, "the rename box")
+	eval[bool](t, ctx, `(() => { document.querySelector("#exp-list input.rename").value = "ABBA renamed"; return true })()`)
+	click(t, ctx, "#exp-list .rename-ok")
+	waitFor(t, ctx, `[...document.querySelectorAll("#exp-list .exp-name")].map(e => e.textContent).join() === "ABBA renamed"`, runWait, "the new name")
+	// Duplicate.
+	click(t, ctx, "#exp-list .exp-duplicate")
+	expCount(t, ctx, 2)
+	names := strings.Join(expNames(t, ctx), "|")
+	if !strings.Contains(names, "ABBA renamed (copy)") {
+		t.Errorf("after duplicating: %q", names)
+	}
+
+	// Export to a file.
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatalf("allowing downloads: %v", err)
+	}
+	click(t, ctx, "#exp-export")
+	path := filepath.Join(dir, "ptlab-experiments.json")
+	var b []byte
+	for deadline := time.Now().Add(runWait); ; time.Sleep(100 * time.Millisecond) {
+		var err error
+		if b, err = os.ReadFile(path); err == nil && json.Valid(b) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no export file at %s", path)
+		}
+	}
+	var file struct {
+		Format      string           `json:"format"`
+		Experiments []map[string]any `json:"experiments"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil || file.Format != "ptlab-experiments" || len(file.Experiments) != 2 {
+		t.Fatalf("export file: %v, format %q, %d experiments", err, file.Format, len(file.Experiments))
+	}
+	for _, e := range file.Experiments {
+		if e["script"] != abba || e["notes"] != "Why: **lock order**" || e["schema"] != float64(1) {
+			t.Errorf("exported record %v", e)
+		}
+	}
+
+	// Delete both (each asks for a second click).
+	for i := 2; i > 0; i-- {
+		click(t, ctx, "#exp-list .exp-delete")
+		waitFor(t, ctx, `document.querySelector("#exp-list .exp-delete").textContent === "Really delete?"`, runWait, "the delete confirmation")
+		click(t, ctx, "#exp-list .exp-delete")
+		expCount(t, ctx, i-1)
+	}
+
+	// Import the file.
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("exp-import"), []string{path})); err != nil {
+		t.Fatalf("choosing the file: %v", err)
+	}
+	waitFor(t, ctx, `document.body.dataset.imported === "2"`, runWait, "the import")
+	expCount(t, ctx, 2)
+	// Importing it again adds nothing.
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("exp-import"), []string{path})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.body.dataset.imported === "0"`, runWait, "the second import")
+	if s := text(t, ctx, "status"); !strings.Contains(s, "2 already here") {
+		t.Errorf("status after the second import: %q", s)
+	}
+
+	// Open one: script, notes and last result come back; its tokens
+	// open interleavings.
+	setScript(t, ctx, "C other\n{}\n")
+	click(t, ctx, "#exp-list .exp-open")
+	waitFor(t, ctx, `document.getElementById("editor").value.startsWith("C abba")`, runWait, "the experiment to open")
+	if n := value(t, ctx, "exp-notes"); n != "Why: **lock order**" {
+		t.Errorf("notes %q", n)
+	}
+	if s := text(t, ctx, "summary"); !strings.Contains(s, "Observation abba Sometimes 1 1") {
+		t.Errorf("summary of the opened experiment: %q", s)
+	}
+	if m := text(t, ctx, "message-text"); !strings.Contains(m, "previous text was kept") {
+		t.Errorf("message %q: want the replaced text offered back", m)
+	}
+	click(t, ctx, "#summary .tokens button")
+	waitFor(t, ctx, `document.getElementById("lanes").dataset.state === "shown"`, runWait, "a saved token's interleaving")
+	// The replaced text can be restored.
+	click(t, ctx, "#message-action")
+	waitFor(t, ctx, `document.getElementById("editor").value === "C other\n{}\n"`, runWait, "the previous text to come back")
+}
+
+// TestStorageBadRecords plants records that do not decode and checks
+// they are reported (as text, never as HTML) and can be deleted.
+func TestStorageBadRecords(t *testing.T) {
+	ctx := newBrowser(t)
+	url := serveSite(t)
+	openPlayground(t, ctx, url)
+	waitFor(t, ctx, `document.body.dataset.storage === "on"`, runWait, "storage")
+	eval[bool](t, ctx, `window.pwned = 0, true`)
+	planted := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
+		const r = indexedDB.open("ptlab");
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => {
+			const tx = r.result.transaction("experiments", "readwrite");
+			const s = tx.objectStore("experiments");
+			s.put({schema: 1, id: "bad", name: "<img src=x onerror=\"window.pwned=1\">", script: 5}, "bad");
+			s.put({schema: 9, id: "future", name: "from the future", script: "C x"}, "future");
+			s.put("just a string", "junk");
+			tx.oncomplete = () => { r.result.close(); ok(true); };
+			tx.onerror = () => fail(tx.error);
+		};
+	})`)
+	if !planted {
+		t.Fatal("could not plant the records")
+	}
+	reload(t, ctx)
+	waitFor(t, ctx, `document.querySelectorAll("#exp-problems .problem").length === 3`, runWait, "the 3 problems to be listed")
+	problems := eval[[]string](t, ctx, `[...document.querySelectorAll("#exp-problems .problem span")].map(e => e.textContent)`)
+	t.Logf("problems: %q", problems)
+	all := strings.Join(problems, "\n")
+	for _, want := range []string{`"<img src=x onerror=\"window.pwned=1\">" cannot be opened: it does not decode`, `"from the future" cannot be opened: it has schema 9, newer than this ptlab's 1`, `with key "junk" cannot be opened`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems lack %q", want)
+		}
+	}
+	if m := text(t, ctx, "message-text"); !strings.Contains(m, "3 saved experiments could not be read") {
+		t.Errorf("message %q", m)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("img").length + (window.pwned || 0)`); n != 0 {
+		t.Errorf("the planted name created an element or ran its handler")
+	}
+	click(t, ctx, "#tab-experiments")
+	screenshot(t, ctx, "storage-problems.png")
+	click(t, ctx, "#exp-problems .problem button")
+	waitFor(t, ctx, `document.querySelectorAll("#exp-problems .problem").length === 2`, runWait, "the deletion of a bad record")
+
+}
+
+// TestStorageQuota makes the storage quota too small (through the
+// DevTools protocol) and checks a failed autosave and a failed save are
+// reported and the editor keeps its text.
+func TestStorageQuota(t *testing.T) {
+	ctx := newBrowser(t)
+	url := serveSite(t)
+	openPlayground(t, ctx, url)
+	waitFor(t, ctx, `document.body.dataset.storage === "on"`, runWait, "storage")
+	quota := 5000.0 // bytes: the big script below does not fit
+	if _, err := chromedp.Call(ctx, storage.OverrideQuotaForOrigin, storage.OverrideQuotaForOriginParams{Origin: url, QuotaSize: &quota}); err != nil {
+		t.Fatalf("overriding the quota: %v", err)
+	}
+	big := abba + "\n// " + strings.Repeat("x", 200000) + "\n"
+	setScript(t, ctx, big)
+	waitFor(t, ctx, `document.body.dataset.draft === "error"`, runWait, "the autosave to fail")
+	msg := text(t, ctx, "message-text")
+	t.Logf("autosave failure: %q", msg)
+	if !strings.Contains(msg, "Your draft could not be saved") || !strings.Contains(strings.ToLower(msg), "quota") {
+		t.Errorf("message %q", msg)
+	}
+	click(t, ctx, "#tab-experiments")
+	eval[bool](t, ctx, `document.getElementById("exp-name").value = "too big", true`)
+	click(t, ctx, "#exp-save")
+	waitFor(t, ctx, `document.body.dataset.saved === "error"`, runWait, "the save to fail")
+	if m := text(t, ctx, "message-text"); !strings.Contains(m, "The experiment was not saved") || !strings.Contains(m, "still in the editor") {
+		t.Errorf("message %q", m)
+	}
+	if got := value(t, ctx, "editor"); got != big {
+		t.Errorf("the editor lost its text after failed saves (%d bytes, want %d)", len(got), len(big))
+	}
+	screenshot(t, ctx, "storage-quota.png")
+}
