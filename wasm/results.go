@@ -47,6 +47,14 @@ func (p *page) explore(req protocol.Request, what string) {
 		if p.progressText != nil {
 			p.progressText.SetTextContent(protocol.Estimate(req.Options, *pr))
 		}
+		if p.progressBar != nil {
+			// Without a bound the bar stays indeterminate (no value).
+			if f := protocol.Fraction(req.Options, *pr); f >= 0 {
+				p.progressBar.Underlying().Set("value", f)
+			} else {
+				p.progressBar.Underlying().Call("removeAttribute", "value")
+			}
+		}
 	}
 	showProgress(&protocol.ProgressInfo{})
 	id := p.eng.send(req, func(r protocol.Response) {

@@ -233,6 +233,26 @@ func Estimate(o Options, p ProgressInfo) string {
 	return s + "; " + word + " " + durText(left) + " left"
 }
 
+// Fraction is how much of its bound a run has used, in [0, 1], or -1
+// when no bound makes it knowable (an exhaustive search without limits).
+func Fraction(o Options, p ProgressInfo) float64 {
+	f := -1.0
+	bound := o.Executions
+	if bound == 0 && (o.Strategy == "random" || o.Strategy == "pct") {
+		bound = 1000
+	}
+	if bound > 0 {
+		f = float64(p.Executions) / float64(bound)
+	}
+	if o.TimeoutMs > 0 {
+		f = max(f, float64(p.ElapsedMs)/float64(o.TimeoutMs))
+	}
+	if f < 0 {
+		return -1
+	}
+	return min(f, 1)
+}
+
 func rateText(r float64) string {
 	switch {
 	case r >= 100:

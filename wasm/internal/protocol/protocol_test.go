@@ -60,3 +60,22 @@ func TestRequestJSON(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+func TestFraction(t *testing.T) {
+	for _, tc := range []struct {
+		o    Options
+		p    ProgressInfo
+		want float64
+	}{
+		{Options{Strategy: "dpor"}, ProgressInfo{5000, 1000}, -1},
+		{Options{Strategy: "random"}, ProgressInfo{250, 1000}, 0.25},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{50, 1000}, 0.5},
+		{Options{Strategy: "dpor", TimeoutMs: 4000}, ProgressInfo{50, 1000}, 0.25},
+		{Options{Strategy: "dpor", Executions: 100, TimeoutMs: 4000}, ProgressInfo{60, 1000}, 0.6},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{500, 1000}, 1},
+	} {
+		if got := Fraction(tc.o, tc.p); got != tc.want {
+			t.Errorf("Fraction(%+v, %+v) = %v, want %v", tc.o, tc.p, got, tc.want)
+		}
+	}
+}
