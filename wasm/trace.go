@@ -111,7 +111,7 @@ func (v *traceView) clearView() {
 	v.p.ed.setCurrent(0)
 }
 
-// show draws tr. findings are the execution's findings, shown under the
+// show draws tr. findings are what the execution reported, named in the
 // title.
 func (v *traceView) show(tr *report.Trace, script, heading string, findings []protocol.Finding) {
 	v.tr, v.lay, v.script, v.token, v.heading = tr, lanes.New(tr), script, tr.Token, heading
@@ -134,7 +134,15 @@ func (v *traceView) show(tr *report.Trace, script, heading string, findings []pr
 	if end == "" {
 		end = "unfinished"
 	}
-	v.title.SetTextContent(fmt.Sprintf("%s · %d steps · ends: %s", heading, len(tr.Steps), end))
+	title := fmt.Sprintf("%s · %d steps · ends: %s", heading, len(tr.Steps), end)
+	if len(findings) > 0 && !strings.HasPrefix(heading, "Manual") {
+		var kinds []string
+		for _, f := range findings {
+			kinds = append(kinds, strings.ToUpper(f.Kind))
+		}
+		title += " · this execution reports " + strings.Join(kinds, ", ")
+	}
+	v.title.SetTextContent(title)
 	v.title.SetTitle("replay token: " + tr.Token)
 	v.title.Class().Remove("muted")
 	for _, b := range []*elem{v.expand, v.coll} {
@@ -145,7 +153,6 @@ func (v *traceView) show(tr *report.Trace, script, heading string, findings []pr
 	v.selectRow(-1)
 	setData(v.lanesEl, "state", "shown")
 	setData(v.lanesEl, "token", tr.Token)
-	_ = findings
 }
 
 func (v *traceView) setAllExpanded(on bool) {
