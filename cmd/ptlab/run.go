@@ -41,6 +41,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "wall-time bound per file, e.g. 30s (0: none)")
 	fs.StringVar(&opt.Replay, "replay", "", "replay the execution of this token instead of exploring")
 	estimate := fs.Bool("estimate", false, "before exploring, print to stderr Knuth's estimate of the naive search's executions (an upper bound for dpor)")
+	fs.IntVar(&opt.Workers, "j", 0, "split an exhaustive search (dpor, naive) into tasks run on N cores; the result is the same for every N >= 1 (0: the sequential search)")
 	progress := fs.Bool("progress", false, "print progress to stderr about once a second: executions, rate, estimated total and time left")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: ptlab run [flags] FILE...")

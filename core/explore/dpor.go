@@ -113,6 +113,17 @@ func (e *explorer) newNode(x *executor, stack []node, d int, sleep uint64, reduc
 			return nd, false
 		}
 		nd.chosen, nd.backtrack = int8(p), 1<<uint(p)
+		if e.opt.siblingsDone && reduce {
+			// A parallel task: the lower-numbered siblings of each prefix
+			// step are other tasks, explored "before" this one, so they
+			// seed the sleep sets as explored siblings do.
+			if sleep&(1<<uint(p)) != 0 {
+				x.end = EndSleepBlocked // every trace of this task is another task's
+				return nd, false
+			}
+			nd.sleep = sleep
+			nd.done = en & (1<<uint(p) - 1)
+		}
 		return nd, true
 	}
 	nd.sleep = sleep

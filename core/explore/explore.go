@@ -47,6 +47,9 @@ type Options struct {
 	// Estimate, if set, is called with Progress's cadence with the
 	// executions so far and an estimate of the total (0: none yet).
 	Estimate func(executions int, total float64)
+
+	rec          *execLog // ExploreParallel: record every execution (parallel.go)
+	siblingsDone bool     // ExploreParallel: the prefix's lower-numbered siblings are other tasks
 }
 
 // DefaultMaxSteps bounds the visible steps of one thread in one execution.
@@ -88,6 +91,8 @@ type Result struct {
 	StopReason   string
 	Note         string  // e.g. the PCT guarantee
 	Events       []Event // the steps of the execution, for a replay
+
+	locks lockGraph // the lock dependencies seen, for ExploreParallel's merge
 }
 
 type explorer struct {
@@ -104,6 +109,7 @@ type explorer struct {
 	locks  lockGraph // lock dependencies over all executions
 	pruned bool      // a preemption bound removed a choice
 	stack  *[]node   // the depth-first search's path, for estimates
+	rec    *execLog  // per-execution records for ExploreParallel, or nil
 }
 
 // Explore runs prog under opt.
@@ -118,7 +124,7 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (*Result, 
 		return nil, fmt.Errorf("%d threads: ptlab explores at most 64", len(prog.Threads))
 	}
 	e := &explorer{prog: prog, opt: opt, fp: Fingerprint(prog), res: &Result{Strategy: opt.Strategy},
-		index: map[string]int{}, traces: map[string]bool{}, ctx: ctx, start: time.Now()}
+		index: map[string]int{}, traces: map[string]bool{}, ctx: ctx, start: time.Now(), rec: opt.rec}
 	var err error
 	switch opt.Strategy {
 	case "dpor":
@@ -136,6 +142,7 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (*Result, 
 		return nil, err
 	}
 	e.finishResult()
+	e.res.locks = e.locks
 	return e.res, nil
 }
 
@@ -191,8 +198,11 @@ func (e *explorer) observe(x *executor) {
 	for _, f := range x.found {
 		e.addFinding(f, token)
 	}
-	for _, f := range e.locks.add(e.prog.Layout, x.edges) {
+	for _, f := range e.locks.add(e.prog.Layout, x.edges, token) {
 		e.addFinding(f, token)
+	}
+	if e.rec != nil {
+		e.rec.begin(x)
 	}
 	if e.opt.CountTraces && x.track && x.end != EndSleepBlocked && x.end != EndPruned {
 		e.traces[x.traceKey()] = true
@@ -219,6 +229,9 @@ func (e *explorer) observe(x *executor) {
 	}
 	if e.prog.Filter != nil && !e.prog.Filter.Eval(x) {
 		r.Filtered++
+		if e.rec != nil {
+			e.rec.last().filtered = true
+		}
 		return
 	}
 	sat := true
@@ -237,6 +250,9 @@ func (e *explorer) observe(x *executor) {
 		key = binary.AppendVarint(key, v.Int)
 	}
 	e.keyBuf = key
+	if e.rec != nil {
+		e.rec.last().outcome, e.rec.last().sat = string(key), sat
+	}
 	if i, ok := e.index[string(key)]; ok {
 		r.Outcomes[i].Count++
 		return

@@ -138,13 +138,14 @@ func (x *executor) rebuildLocks(d int) {
 
 // lockGraph accumulates dependencies across executions.
 type lockGraph struct {
-	edges []lockEdge
-	seen  map[[2]lockClass]bool // lookup only
+	edges  []lockEdge
+	tokens []string              // per edge: the execution that first showed it
+	seen   map[[2]lockClass]bool // lookup only
 }
 
 // add records the dependencies of one execution and returns a finding
 // for each new cycle they close.
-func (g *lockGraph) add(l *machine.Layout, edges []lockEdge) []Finding {
+func (g *lockGraph) add(l *machine.Layout, edges []lockEdge, token func() string) []Finding {
 	var out []Finding
 	for _, e := range edges {
 		key := [2]lockClass{e.from, e.to}
@@ -159,6 +160,7 @@ func (g *lockGraph) add(l *machine.Layout, edges []lockEdge) []Finding {
 			out = append(out, cycleFinding(l, append(path, e)))
 		}
 		g.edges = append(g.edges, e)
+		g.tokens = append(g.tokens, token())
 	}
 	return out
 }

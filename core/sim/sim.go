@@ -30,6 +30,7 @@ type Options struct {
 	Prefix      []int         // forced first scheduling choices
 	Progress    func(executions int)
 	Estimate    func(executions int, total float64) // progress with an estimate of the total (0: none yet)
+	Workers     int                                 // > 0: split the exhaustive search into tasks run on this many workers (same result for every count)
 }
 
 // Compile parses and compiles src. The returned list holds every
@@ -91,7 +92,12 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (res *repo
 	if opt.Replay != "" {
 		eo.Strategy, eo.Token = "replay", opt.Replay
 	}
-	er, err := explore.Explore(ctx, prog, eo)
+	var er *explore.Result
+	if opt.Workers > 0 && eo.Strategy != "replay" {
+		er, err = explore.ExploreParallel(ctx, prog, eo, opt.Workers)
+	} else {
+		er, err = explore.Explore(ctx, prog, eo)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", prog.File, err)
 	}
