@@ -180,3 +180,51 @@ func summary(r *explore.Result) string {
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
+
+// Under a preemption bound DPOR stays complete within the bound (bounded
+// partial-order reduction): every state and finding naive search reaches
+// with at most k preemptions, DPOR reaches too.
+func TestScenariosBoundedDPOR(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	defer func() {
+		t.Logf("%d (scenario, bound) pairs compared", compared)
+		if compared < len(all) {
+			t.Errorf("only %d pairs compared", compared)
+		}
+	}()
+	for _, s := range all {
+		prog, _, err := sim.Compile(s.File, s.Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bound := range []int{0, 1} {
+			opt := explore.Options{Strategy: "naive", MaxPreemptions: bound, MaxExecutions: 200000}
+			naive, err := explore.Explore(context.Background(), prog, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if naive.StopReason != "" && !strings.HasPrefix(naive.StopReason, "preemption bound") {
+				continue // too large for naive search even with the bound
+			}
+			compared++
+			opt.Strategy, opt.MaxExecutions = "dpor", 0
+			dpor, err := explore.Explore(context.Background(), prog, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			have := map[string]bool{}
+			for _, l := range strings.Split(summary(dpor), "\n") {
+				have[l] = true
+			}
+			for _, l := range strings.Split(summary(naive), "\n") {
+				if !have[l] && !strings.HasPrefix(l, "lock-order") {
+					t.Errorf("%s, bound %d: naive reaches %q, dpor does not", s.File, bound, l)
+				}
+			}
+		}
+	}
+}

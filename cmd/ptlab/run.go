@@ -36,7 +36,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed for the random and pct strategies")
 	fs.IntVar(&opt.Executions, "executions", 0, "stop after this many executions (0: unbounded for dpor/naive, 1000 for random/pct)")
 	fs.IntVar(&opt.Steps, "steps", 0, "bound on visible steps per thread in one execution (0: 1000)")
-	preempt := fs.Int("preemptions", -1, "bound on preemptions per execution (-1: none); a bounded search is not exhaustive")
+	preempt := fs.Int("preemptions", -1, "bound on preemptions per execution (-1: none); dpor and naive stay complete for executions within the bound (bounded POR)")
 	fs.IntVar(&opt.Depth, "depth", 2, "PCT bug depth d")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "wall-time bound per file, e.g. 30s (0: none)")
 	fs.StringVar(&opt.Replay, "replay", "", "replay the execution of this token instead of exploring")

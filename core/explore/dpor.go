@@ -94,7 +94,10 @@ func (e *explorer) dpor(reduce bool) {
 func (e *explorer) newNode(x *executor, stack []node, d int, sleep uint64, reduce bool) (node, bool) {
 	en := x.enabled()
 	nd := node{enabled: en, prev: -1, fresh: true}
-	if !reduce {
+	if !reduce || e.opt.MaxPreemptions >= 0 {
+		// Under a preemption bound a sleeping thread's equivalent
+		// execution may need more preemptions than the bound allows, so
+		// sleep sets would lose executions within the bound.
 		sleep = 0
 	}
 	if d > 0 {
@@ -237,7 +240,36 @@ func (e *explorer) reverse(x *executor, stack []node, j int32, p int, pc []uint3
 		v = append(v, k)
 	}
 	consider(last, p, pc)
-	nd := &stack[i]
+	if e.opt.MaxPreemptions < 0 {
+		addBacktrack(&stack[i], initials)
+		return
+	}
+	// Under a bound, another initial of notdep(j).p is not enough: the
+	// execution it leads to may need preemptions the bound forbids to
+	// reach the reversal. Schedule p itself, as classic DPOR does.
+	if stack[i].enabled&(1<<uint(p)) != 0 {
+		initials = 1 << uint(p)
+	}
+	addBacktrack(&stack[i], initials)
+	// Bounded partial-order reduction (Coons, Musuvathi and McKinley,
+	// OOPSLA 2013): reversing the race at i may cost a preemption the
+	// bound does not allow; scheduling the thread at the last context
+	// switch at or before i (the start of the block of steps containing
+	// event i) may not. Adding it there too keeps the search complete
+	// within the bound.
+	b := i
+	for b > len(e.opt.Prefix) && x.events[b-1].Thread == x.events[b].Thread {
+		b--
+	}
+	if b != i && b >= len(e.opt.Prefix) {
+		addBacktrack(&stack[b], 1<<uint(p))
+	}
+}
+
+// addBacktrack makes node nd explore one of initials (if none is already
+// to be explored): preferably one awake, else any enabled one, else every
+// enabled thread's first.
+func addBacktrack(nd *node, initials uint64) {
 	if initials&nd.backtrack != 0 {
 		return
 	}

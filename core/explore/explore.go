@@ -307,6 +307,9 @@ func (e *explorer) finishResult() {
 		case r.Pruned > 0 || e.pruned:
 			r.Exhaustive = false
 			r.StopReason = fmt.Sprintf("preemption bound (%d)", e.opt.MaxPreemptions)
+			if e.opt.Strategy == "dpor" || e.opt.Strategy == "naive" {
+				r.StopReason += fmt.Sprintf(": complete for executions with at most %d preemption%s", e.opt.MaxPreemptions, plural(e.opt.MaxPreemptions))
+			}
 		}
 	}
 }
