@@ -8,6 +8,7 @@ import (
 	"github.com/ptlab/ptlab/core/machine"
 	"github.com/ptlab/ptlab/core/source"
 	"github.com/ptlab/ptlab/core/syntax"
+	"sync"
 )
 
 // Program is a compiled litmus test. It is immutable once built and
@@ -32,6 +33,9 @@ type Program struct {
 	PlainAccesses bool     // the program makes plain (unmarked) accesses: the data-race detector runs
 	Warnings      source.List
 	Syntax        *syntax.File
+
+	fpOnce sync.Once
+	fp     uint32
 }
 
 // Func is one compiled function: a thread body or a helper.
@@ -95,4 +99,12 @@ type Cond struct {
 	Quant string // "exists", "~exists", "forall"
 	Prop  Prop
 	Text  string // canonical text of Prop
+}
+
+// Fingerprint returns the value compute derives from the program (the
+// replay-token fingerprint), computing it once: a program is read-only
+// once compiled, and hashing it is far dearer than exploring a small one.
+func (p *Program) Fingerprint(compute func(*Program) uint32) uint32 {
+	p.fpOnce.Do(func() { p.fp = compute(p) })
+	return p.fp
 }

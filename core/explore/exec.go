@@ -70,12 +70,13 @@ type executor struct {
 	rcu  int
 	cbOp machine.Op
 	// happens-before tracking, for DPOR
-	track  bool
-	n      int       // threads, the RCU pseudo-thread included
-	clocks []uint32  // per event: n entries
-	tclock []uint32  // per thread: n entries, the thread's current clock
-	locAcc [][]int32 // per location: events that accessed it
-	fpBuf  []machine.Access
+	track   bool
+	n       int       // threads, the RCU pseudo-thread included
+	clocks  []uint32  // per event: n entries
+	tclock  []uint32  // per thread: n entries, the thread's current clock
+	locAcc  [][]int32 // per location: events that accessed it
+	locUsed []int32   // the locations whose locAcc is not empty
+	fpBuf   []machine.Access
 
 	// scratch storage for the search
 	fpScratch, fpScratch2 []machine.Access
@@ -110,9 +111,10 @@ func (x *executor) reset() {
 	if x.track {
 		x.clocks = x.clocks[:0]
 		x.tclock = make([]uint32, x.n*x.n)
-		for i := range x.locAcc {
-			x.locAcc[i] = x.locAcc[i][:0]
+		for _, loc := range x.locUsed {
+			x.locAcc[loc] = x.locAcc[loc][:0]
 		}
+		x.locUsed = x.locUsed[:0]
 	}
 	for i := range x.prog.Threads {
 		t := vm.New(x.prog, i)
@@ -397,8 +399,9 @@ func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread
 // keeps the world and that one thread; restoring to depth d takes every
 // other thread's state from the first later snapshot in which it steps.
 type snapshot struct {
-	world  machine.World
-	thread vm.Thread // the state of the thread that steps next
+	world  machine.World // everything but memory
+	mark   int           // the world's write-log position
+	thread vm.Thread     // the state of the thread that steps next
 	tid    int
 	nFound int
 	tclock []uint32
@@ -407,7 +410,8 @@ type snapshot struct {
 // save records the current state before thread p's step in s, reusing
 // its storage.
 func (x *executor) save(s *snapshot, p int) {
-	s.world.CopyFrom(x.world)
+	s.world.CopyStateFrom(x.world)
+	s.mark = x.world.UndoMark()
 	if p != x.rcu {
 		s.thread.CopyFrom(x.threads[p])
 	}
@@ -420,7 +424,8 @@ func (x *executor) save(s *snapshot, p int) {
 // steps d and after in the current execution.
 func (x *executor) restore(snaps []snapshot, d int) {
 	s := &snaps[d]
-	x.world.CopyFrom(&s.world)
+	x.world.UndoTo(s.mark)
+	x.world.CopyStateFrom(&s.world)
 	var done uint64
 	for k := d; k < len(x.sched); k++ {
 		t := snaps[k].tid
@@ -442,10 +447,16 @@ func (x *executor) restore(snaps []snapshot, d int) {
 	}
 	x.clocks = x.clocks[:d*x.n]
 	copy(x.tclock, s.tclock)
-	for i, l := range x.locAcc {
+	used := x.locUsed[:0]
+	for _, loc := range x.locUsed {
+		l := x.locAcc[loc]
 		for len(l) > 0 && l[len(l)-1] >= int32(d) {
 			l = l[:len(l)-1]
 		}
-		x.locAcc[i] = l
+		x.locAcc[loc] = l
+		if len(l) > 0 {
+			used = append(used, loc)
+		}
 	}
+	x.locUsed = used
 }

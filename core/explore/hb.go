@@ -27,6 +27,9 @@ func (x *executor) record(p int, op *machine.Op, eff machine.Effect, fp []machin
 	c[p]++
 	x.joinOrdered(c, x.accs[start:])
 	for _, a := range x.accs[start:] {
+		if len(x.locAcc[a.Loc]) == 0 {
+			x.locUsed = append(x.locUsed, a.Loc)
+		}
 		x.locAcc[a.Loc] = append(x.locAcc[a.Loc], idx)
 	}
 	for _, w := range waits {

@@ -33,34 +33,46 @@ type raceAccess struct {
 type raceScratch struct {
 	clocks  []uint32       // per event: n entries, its thread's clock after it
 	cur     []uint32       // per thread: n entries
-	lock    [][]uint32     // per location: clock of the last release
-	marked  [][]uint32     // per location: join of marked writes
-	acc     [][]raceAccess // per location: accesses so far
-	touched []int32        // locations to clear before the next run
+	slot    []int32        // per location: 1 + its index in the tables below, or 0
+	lock    [][]uint32     // per used location: clock of the last release
+	marked  [][]uint32     // per used location: join of marked writes
+	acc     [][]raceAccess // per used location: accesses so far
+	touched []int32        // slots to clear before the next run
+}
+
+// slotOf returns the compact index of location loc in the detector's
+// tables (most of a world's cells, the entries of its PTE tables, are
+// never touched, so the tables only grow for the ones that are).
+func (r *raceScratch) slotOf(loc int32) int32 {
+	if s := r.slot[loc]; s > 0 {
+		return s - 1
+	}
+	r.lock, r.marked, r.acc = append(r.lock, nil), append(r.marked, nil), append(r.acc, nil)
+	r.slot[loc] = int32(len(r.lock))
+	return int32(len(r.lock) - 1)
 }
 
 // dataRaces scans the execution for data races.
 func (x *executor) dataRaces() {
 	n, l := x.n, x.prog.Layout
 	r := &x.race
-	if r.lock == nil {
-		nl := l.NumLocations()
-		r.lock, r.marked, r.acc = make([][]uint32, nl), make([][]uint32, nl), make([][]raceAccess, nl)
+	if r.slot == nil {
+		r.slot = make([]int32, l.NumLocations())
 	}
-	for _, loc := range r.touched {
-		r.lock[loc], r.marked[loc], r.acc[loc] = r.lock[loc][:0], r.marked[loc][:0], r.acc[loc][:0]
+	for _, s := range r.touched {
+		r.lock[s], r.marked[s], r.acc[s] = r.lock[s][:0], r.marked[s][:0], r.acc[s][:0]
 	}
 	r.touched = r.touched[:0]
 	r.cur = resizeClear(r.cur, n*n)
 	r.clocks = resizeClear(r.clocks, n*len(x.events))
 	clock := func(j int) []uint32 { return r.clocks[j*n : j*n+n] }
-	touch := func(loc int32) {
-		if len(r.lock[loc]) == 0 && len(r.marked[loc]) == 0 && len(r.acc[loc]) == 0 {
-			r.touched = append(r.touched, loc)
+	touch := func(s int32) {
+		if len(r.lock[s]) == 0 && len(r.marked[s]) == 0 && len(r.acc[s]) == 0 {
+			r.touched = append(r.touched, s)
 		}
 	}
-	joinInto := func(dst *[]uint32, c []uint32, loc int32) {
-		touch(loc)
+	joinInto := func(dst *[]uint32, c []uint32, s int32) {
+		touch(s)
 		if len(*dst) == 0 {
 			*dst = append(*dst, make([]uint32, n)...)
 		}
@@ -77,15 +89,16 @@ func (x *executor) dataRaces() {
 		switch op.Kind {
 		case machine.OpLock, machine.OpDownRead, machine.OpDownWrite:
 			if ok {
-				join(c, r.lock[loc])
+				join(c, r.lock[r.slotOf(loc)])
 			}
 		case machine.OpTrylock, machine.OpDownReadTrylock, machine.OpDownWriteTrylock:
 			if ok && !ev.Failed {
-				join(c, r.lock[loc])
+				join(c, r.lock[r.slotOf(loc)])
 			}
 		case machine.OpUnlock, machine.OpUpRead, machine.OpUpWrite, machine.OpDowngrade:
 			if ok {
-				joinInto(&r.lock[loc], c, loc)
+				s := r.slotOf(loc)
+				joinInto(&r.lock[s], c, s)
 			}
 		case machine.OpGPStart, machine.OpIPIStart, machine.OpSRCUGPStart:
 			gpStart[t] = i
@@ -122,19 +135,20 @@ func (x *executor) dataRaces() {
 			}
 			plain := op.Mark == machine.MarkPlain
 			write := op.Kind != machine.OpLoad && !ev.Failed
+			s := r.slotOf(loc)
 			if !plain {
-				join(c, r.marked[loc])
+				join(c, r.marked[s])
 			}
 			a := raceAccess{thread: t, epoch: c[t], write: write, plain: plain, pos: op.Pos, name: op.Name}
-			for _, b := range r.acc[loc] {
+			for _, b := range r.acc[s] {
 				if b.thread != t && (a.plain || b.plain) && (a.write || b.write) && b.epoch > c[b.thread] {
 					x.raceFinding(l, loc, b, a)
 				}
 			}
-			touch(loc)
-			r.acc[loc] = append(r.acc[loc], a)
+			touch(s)
+			r.acc[s] = append(r.acc[s], a)
 			if !plain && write {
-				joinInto(&r.marked[loc], c, loc)
+				joinInto(&r.marked[s], c, s)
 			}
 		}
 		copy(clock(i), c)

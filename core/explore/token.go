@@ -23,6 +23,10 @@ const tokenPrefix = "ptl1."
 // that replaying against an edited script says so instead of silently
 // running a different execution.
 func Fingerprint(prog *compile.Program) uint32 {
+	return prog.Fingerprint(fingerprint)
+}
+
+func fingerprint(prog *compile.Program) uint32 {
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%d|", len(prog.Threads))
 	for _, o := range prog.Layout.Objects {

@@ -299,7 +299,7 @@ func (w *World) Apply(t int, op *Op) Effect {
 		w.freed[o] = false
 		w.freeSite[o] = Site{}
 		for i := obj.Base; i < obj.Base+obj.Size; i++ {
-			w.Mem[i] = Value{} // pagetable_pte_ctor(): empty table, lock initialised
+			w.set(i, Value{}) // pagetable_pte_ctor(): empty table, lock initialised
 		}
 		return Effect{Ret: Ptr(o, 0)}
 	case OpDownRead, OpDownWrite, OpUpRead, OpUpWrite, OpDownReadTrylock, OpDownWriteTrylock, OpDowngrade:
@@ -338,23 +338,23 @@ func (w *World) applyMem(op *Op) Effect {
 	case OpLoad:
 		return Effect{Ret: old}
 	case OpStore:
-		w.Mem[loc] = op.Arg
+		w.set(loc, op.Arg)
 		return Effect{}
 	case OpCmpxchg:
 		if old != op.Arg {
 			return Effect{Ret: old, ReadOnly: true}
 		}
-		w.Mem[loc] = op.Arg2
+		w.set(loc, op.Arg2)
 		return Effect{Ret: old}
 	case OpAddUnless:
 		if old == op.Arg2 {
 			return Effect{Ret: Int(0), ReadOnly: true}
 		}
-		w.Mem[loc] = arith(RMWAdd, old, op.Arg)
+		w.set(loc, arith(RMWAdd, old, op.Arg))
 		return Effect{Ret: Int(1)}
 	}
 	nv := arith(op.RMW, old, op.Arg)
-	w.Mem[loc] = nv
+	w.set(loc, nv)
 	switch op.Ret {
 	case RetOld:
 		return Effect{Ret: old}
@@ -397,18 +397,18 @@ func (w *World) applyLock(t int, op *Op) Effect {
 	me := Int(int64(t) + 1)
 	switch op.Kind {
 	case OpLock:
-		w.Mem[loc] = me
+		w.set(loc, me)
 	case OpTrylock:
 		if w.Mem[loc] != (Value{}) {
 			return Effect{Ret: Int(0), ReadOnly: true}
 		}
-		w.Mem[loc] = me
+		w.set(loc, me)
 		return Effect{Ret: Int(1)}
 	case OpIsLocked:
 		return Effect{Ret: Bool(w.Mem[loc] != Value{})}
 	case OpUnlock:
 		held := w.Mem[loc]
-		w.Mem[loc] = Value{}
+		w.set(loc, Value{})
 		if held != me {
 			name := w.L.LocName(loc)
 			if held == (Value{}) {
@@ -509,33 +509,33 @@ func (w *World) applyRWSem(t int, op *Op) Effect {
 	name := w.L.LockName(op.Addr)
 	switch op.Kind {
 	case OpDownRead:
-		w.Mem[loc] = Int(v + 1)
+		w.set(loc, Int(v+1))
 	case OpDownWrite:
-		w.Mem[loc] = writer
+		w.set(loc, writer)
 	case OpDownReadTrylock:
 		if v < 0 {
 			return Effect{Ret: Int(0), ReadOnly: true}
 		}
-		w.Mem[loc] = Int(v + 1)
+		w.set(loc, Int(v+1))
 		return Effect{Ret: Int(1)}
 	case OpDownWriteTrylock:
 		if v != 0 {
 			return Effect{Ret: Int(0), ReadOnly: true}
 		}
-		w.Mem[loc] = writer
+		w.set(loc, writer)
 		return Effect{Ret: Int(1)}
 	case OpUpRead:
 		if v <= 0 {
 			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("up_read(%s) without a reader holding it", name)}
 		}
-		w.Mem[loc] = Int(v - 1)
+		w.set(loc, Int(v-1))
 	case OpUpWrite, OpDowngrade:
 		if w.Mem[loc] != writer {
 			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("%s(%s) by P%d, which does not hold it for write", op.Name, name, t)}
 		}
-		w.Mem[loc] = Int(0)
+		w.set(loc, Int(0))
 		if op.Kind == OpDowngrade {
-			w.Mem[loc] = Int(1)
+			w.set(loc, Int(1))
 		}
 	}
 	return Effect{}

@@ -260,8 +260,9 @@ type callback struct {
 
 // World is the mutable state of one execution.
 type World struct {
-	L   *Layout
-	Mem []Value
+	L    *Layout
+	Mem  []Value
+	undo []undoRec // memory writes, for UndoTo
 
 	freed    []bool // per object: freed (touching it is a use-after-free)
 	linked   []bool // per PTE table: a PMD entry has pointed to it
@@ -319,8 +320,40 @@ func (w *World) LockOwner(loc int32) int {
 
 // CopyFrom makes w an independent copy of src, reusing w's storage.
 func (w *World) CopyFrom(src *World) {
-	w.L = src.L
 	w.Mem = append(w.Mem[:0], src.Mem...)
+	w.undo = w.undo[:0]
+	w.CopyStateFrom(src)
+}
+
+// undoRec is one memory write, to be undone: the cell and its old value.
+type undoRec struct {
+	loc int32
+	old Value
+}
+
+// set writes memory, logging the old value so that UndoTo can take the
+// write back: the explorer backtracks by undoing writes instead of
+// copying the whole memory (a PTE table is 513 cells).
+func (w *World) set(loc int32, v Value) {
+	w.undo = append(w.undo, undoRec{loc, w.Mem[loc]})
+	w.Mem[loc] = v
+}
+
+// UndoMark returns the current position of the write log.
+func (w *World) UndoMark() int { return len(w.undo) }
+
+// UndoTo takes back every memory write made since mark.
+func (w *World) UndoTo(mark int) {
+	for i := len(w.undo) - 1; i >= mark; i-- {
+		w.Mem[w.undo[i].loc] = w.undo[i].old
+	}
+	w.undo = w.undo[:mark]
+}
+
+// CopyStateFrom copies everything of src but its memory (which a caller
+// restores with UndoTo), reusing w's storage.
+func (w *World) CopyStateFrom(src *World) {
+	w.L = src.L
 	w.rcu = append(w.rcu[:0], src.rcu...)
 	w.irq = append(w.irq[:0], src.irq...)
 	w.srcu = append(w.srcu[:0], src.srcu...)
