@@ -1,5 +1,5 @@
 // Package bench is ptlab's fixed benchmark suite (ptlab bench): every
-// scenario of the page-table suite, buggy and fixed; scaled variants of
+// scenario of the page-table suite, buggy and fixed, alone and together; scaled variants of
 // two scenarios with 3 and 4 threads; and the LKMM litmus corpus when it
 // is available. For each benchmark it measures executions explored,
 // distinct Mazurkiewicz traces (counted independently by naive search,
@@ -56,13 +56,16 @@ func Suite(corpusDir string) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	suite := Case{Name: "scenario-suite"}
 	for _, s := range all {
 		p, _, err := sim.Compile(s.File, s.Source)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, Case{Name: strings.TrimSuffix(s.File, ".litmus"), Progs: []*compile.Program{p}})
+		suite.Progs = append(suite.Progs, p)
 	}
+	out = append(out, suite) // every scenario, buggy and fixed, as one run
 	for _, n := range []int{3, 4} {
 		for _, sc := range []struct{ name, src string }{
 			{"R6-scaled", scaledR6(n)},
@@ -152,9 +155,14 @@ func corpus(dir string) (*Case, error) {
 	return c, nil
 }
 
-// Run measures one case with the given strategy.
-func Run(ctx context.Context, c Case, strategy string, countTraces bool) (Result, error) {
-	r := Result{Name: c.Name, Programs: len(c.Progs)}
+// minTime is how long Run repeats a small case to time it.
+const minTime = 200 * time.Millisecond
+
+// Run measures one case with the given strategy: one run for the counts
+// and the peak heap, repeated runs for the rate and the wall time (the
+// mean over the repetitions).
+func Run(ctx context.Context, c Case, strategy string, countTraces bool) (r Result, err error) {
+	r = Result{Name: c.Name, Programs: len(c.Progs)}
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -179,24 +187,41 @@ func Run(ctx context.Context, c Case, strategy string, countTraces bool) (Result
 			}
 		}
 	}()
-	start := time.Now()
-	for _, p := range c.Progs {
-		res, err := explore.Explore(ctx, p, explore.Options{Strategy: strategy, MaxPreemptions: -1})
-		if err != nil {
-			close(stop)
-			<-done
-			return r, fmt.Errorf("%s: %v", p.File, err)
+	once := func() (execs, blocked, steps int, err error) {
+		for _, p := range c.Progs {
+			res, err := explore.Explore(ctx, p, explore.Options{Strategy: strategy, MaxPreemptions: -1})
+			if err != nil {
+				return 0, 0, 0, fmt.Errorf("%s: %v", p.File, err)
+			}
+			execs, blocked, steps = execs+res.Executions, blocked+res.SleepBlocked, steps+res.Steps
 		}
-		r.Executions += res.Executions
-		r.SleepBlocked += res.SleepBlocked
-		r.Steps += res.Steps
+		return execs, blocked, steps, nil
 	}
-	r.WallSeconds = time.Since(start).Seconds()
+	start := time.Now()
+	r.Executions, r.SleepBlocked, r.Steps, err = once()
+	wall := time.Since(start)
 	close(stop)
 	<-done
+	if err != nil {
+		return r, err
+	}
 	r.PeakBytes = peak.Load()
-	if r.WallSeconds > 0 {
-		r.StepsPerSecond = float64(r.Steps) / r.WallSeconds
+	// Small cases run again until they have taken minTime, so that their
+	// rate is measured, not the timer's resolution or one GC.
+	reps, steps := 1, r.Steps
+	for wall < minTime {
+		t := time.Now()
+		_, _, n, err := once()
+		if err != nil {
+			return r, err
+		}
+		wall += time.Since(t)
+		reps++
+		steps += n
+	}
+	r.WallSeconds = wall.Seconds() / float64(reps)
+	if wall > 0 {
+		r.StepsPerSecond = float64(steps) / wall.Seconds()
 	}
 	if countTraces {
 		total := 0

@@ -13,7 +13,7 @@ func TestSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cases) < 24+4 {
+	if len(cases) < 24+1+4 {
 		t.Fatalf("%d cases", len(cases))
 	}
 	for _, c := range cases {
