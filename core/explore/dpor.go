@@ -26,6 +26,7 @@ type node struct {
 // thread is explored at every node (naive exhaustive search).
 func (e *explorer) dpor(reduce bool) {
 	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
+	x.undoSnaps = true
 	var stack []node
 	e.stack = &stack
 	var snaps []snapshot // snaps[d]: the state before step d of the current execution

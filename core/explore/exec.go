@@ -70,10 +70,15 @@ type executor struct {
 	rcu  int
 	cbOp machine.Op
 	// happens-before tracking, for DPOR
-	track   bool
-	n       int       // threads, the RCU pseudo-thread included
-	clocks  []uint32  // per event: n entries
-	tclock  []uint32  // per thread: n entries, the thread's current clock
+	track  bool
+	n      int      // threads, the RCU pseudo-thread included
+	clocks []uint32 // per event: n entries
+	tclock []uint32 // per thread: n entries, the thread's current clock
+	// undoSnaps makes snapshots leave memory out: restore undoes the
+	// logged writes instead. Without it a snapshot's world is complete
+	// (the optimal explorer inspects past worlds).
+	undoSnaps bool
+
 	locAcc  [][]int32 // per location: events that accessed it
 	locUsed []int32   // the locations whose locAcc is not empty
 	fpBuf   []machine.Access
@@ -399,8 +404,8 @@ func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread
 // keeps the world and that one thread; restoring to depth d takes every
 // other thread's state from the first later snapshot in which it steps.
 type snapshot struct {
-	world  machine.World // everything but memory
-	mark   int           // the world's write-log position
+	world  machine.World // the world (without its memory when undoSnaps)
+	mark   int           // with undoSnaps: the world's write-log position
 	thread vm.Thread     // the state of the thread that steps next
 	tid    int
 	nFound int
@@ -410,8 +415,12 @@ type snapshot struct {
 // save records the current state before thread p's step in s, reusing
 // its storage.
 func (x *executor) save(s *snapshot, p int) {
-	s.world.CopyStateFrom(x.world)
-	s.mark = x.world.UndoMark()
+	if x.undoSnaps {
+		s.world.CopyStateFrom(x.world)
+		s.mark = x.world.UndoMark()
+	} else {
+		s.world.CopyFrom(x.world)
+	}
 	if p != x.rcu {
 		s.thread.CopyFrom(x.threads[p])
 	}
@@ -424,8 +433,12 @@ func (x *executor) save(s *snapshot, p int) {
 // steps d and after in the current execution.
 func (x *executor) restore(snaps []snapshot, d int) {
 	s := &snaps[d]
-	x.world.UndoTo(s.mark)
-	x.world.CopyStateFrom(&s.world)
+	if x.undoSnaps {
+		x.world.UndoTo(s.mark)
+		x.world.CopyStateFrom(&s.world)
+	} else {
+		x.world.CopyFrom(&s.world)
+	}
 	var done uint64
 	for k := d; k < len(x.sched); k++ {
 		t := snaps[k].tid
