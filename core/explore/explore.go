@@ -11,6 +11,9 @@
 //     Reduction", POPL 2014, Algorithm 1), which explores at least one
 //     interleaving of every Mazurkiewicz trace and usually far fewer
 //     interleavings than naive;
+//   - optimal: optimal DPOR with wakeup trees (the same paper, Algorithm
+//     2; odpor.go), which explores exactly one interleaving of every
+//     Mazurkiewicz trace, blocking operations included;
 //   - random: a seeded uniformly random scheduler;
 //   - pct: probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //     2010) with bug depth d;
@@ -33,7 +36,7 @@ import (
 
 // Options configure an exploration.
 type Options struct {
-	Strategy       string // "dpor" (default), "naive", "random", "pct", "replay"
+	Strategy       string // "dpor" (default), "optimal", "naive", "random", "pct", "replay"
 	Seed           uint64
 	MaxExecutions  int // 0: unbounded for dpor/naive, 1000 for random/pct
 	MaxSteps       int // visible steps per thread; 0: DefaultMaxSteps
@@ -48,8 +51,7 @@ type Options struct {
 	// executions so far and an estimate of the total (0: none yet).
 	Estimate func(executions int, total float64)
 
-	rec          *execLog // ExploreParallel: record every execution (parallel.go)
-	siblingsDone bool     // ExploreParallel: the prefix's lower-numbered siblings are other tasks
+	siblingsDone bool // ExploreParallel: the prefix's lower-numbered siblings are other tasks
 }
 
 // DefaultMaxSteps bounds the visible steps of one thread in one execution.
@@ -109,7 +111,6 @@ type explorer struct {
 	locks  lockGraph // lock dependencies over all executions
 	pruned bool      // a preemption bound removed a choice
 	stack  *[]node   // the depth-first search's path, for estimates
-	rec    *execLog  // per-execution records for ExploreParallel, or nil
 }
 
 // Explore runs prog under opt.
@@ -124,19 +125,21 @@ func Explore(ctx context.Context, prog *compile.Program, opt Options) (*Result, 
 		return nil, fmt.Errorf("%d threads: ptlab explores at most 64", len(prog.Threads))
 	}
 	e := &explorer{prog: prog, opt: opt, fp: Fingerprint(prog), res: &Result{Strategy: opt.Strategy},
-		index: map[string]int{}, traces: map[string]bool{}, ctx: ctx, start: time.Now(), rec: opt.rec}
+		index: map[string]int{}, traces: map[string]bool{}, ctx: ctx, start: time.Now()}
 	var err error
 	switch opt.Strategy {
 	case "dpor":
 		e.dpor(true)
 	case "naive":
 		e.dpor(false)
+	case "optimal":
+		err = e.optimal()
 	case "random", "pct":
 		err = e.sample()
 	case "replay":
 		err = e.replay()
 	default:
-		return nil, fmt.Errorf("unknown strategy %q (want dpor, naive, random, pct or replay)", opt.Strategy)
+		return nil, fmt.Errorf("unknown strategy %q (want dpor, optimal, naive, random, pct or replay)", opt.Strategy)
 	}
 	if err != nil {
 		return nil, err
@@ -201,9 +204,6 @@ func (e *explorer) observe(x *executor) {
 	for _, f := range e.locks.add(e.prog.Layout, x.edges, token) {
 		e.addFinding(f, token)
 	}
-	if e.rec != nil {
-		e.rec.begin(x)
-	}
 	if e.opt.CountTraces && x.track && x.end != EndSleepBlocked && x.end != EndPruned {
 		e.traces[x.traceKey()] = true
 		r.Traces = len(e.traces)
@@ -229,9 +229,6 @@ func (e *explorer) observe(x *executor) {
 	}
 	if e.prog.Filter != nil && !e.prog.Filter.Eval(x) {
 		r.Filtered++
-		if e.rec != nil {
-			e.rec.last().filtered = true
-		}
 		return
 	}
 	sat := true
@@ -250,9 +247,6 @@ func (e *explorer) observe(x *executor) {
 		key = binary.AppendVarint(key, v.Int)
 	}
 	e.keyBuf = key
-	if e.rec != nil {
-		e.rec.last().outcome, e.rec.last().sat = string(key), sat
-	}
 	if i, ok := e.index[string(key)]; ok {
 		r.Outcomes[i].Count++
 		return

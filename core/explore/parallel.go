@@ -9,33 +9,6 @@ import (
 	"github.com/ptlab/ptlab/core/compile"
 )
 
-// execRecord is what ExploreParallel keeps of one execution: enough to
-// count it once per Mazurkiewicz trace when the results of several
-// searches are merged.
-type execRecord struct {
-	trace    string // canonical trace key (Foata normal form)
-	end      End
-	filtered bool
-	outcome  string // outcome key, for complete executions
-	sat      bool
-	findings []string // kind + "\x00" + message of its per-execution findings
-}
-
-// execLog collects the records of one search.
-type execLog struct {
-	recs []execRecord
-}
-
-func (l *execLog) begin(x *executor) {
-	r := execRecord{trace: x.traceKey(), end: x.end}
-	for _, f := range x.found {
-		r.findings = append(r.findings, f.Kind+"\x00"+f.Msg)
-	}
-	l.recs = append(l.recs, r)
-}
-
-func (l *execLog) last() *execRecord { return &l.recs[len(l.recs)-1] }
-
 // Task prefixes: the naive search tree is cut at the first depth where it
 // has at least parallelTasks nodes (or at parallelDepth), and each node's
 // schedule becomes one task. The cut depends only on the program, never
@@ -49,14 +22,14 @@ const (
 // ExploreParallel runs an exhaustive search ("dpor" or "naive") split into
 // independent tasks, the subtrees below fixed schedule prefixes, on
 // workers goroutines. Each task is a search restricted to its prefix
-// (Options.Prefix); the results are merged in task order, counting each
-// Mazurkiewicz trace once (a trace can have linearizations in several
-// subtrees), so outcome counts, verdicts and findings are those of the
-// sequential search, and the whole result is the same for every worker
-// count. Lock-order cycles are looked for in the union of every task's
-// lock dependencies. Execution counts add up over tasks and are larger
-// than a sequential DPOR search's: partial-order reduction does not work
-// across tasks.
+// (Options.Prefix) whose sleep sets start with the lower-numbered sibling
+// tasks' first steps, as if those had been explored first, so tasks do
+// not repeat each other's traces. The results are merged in task order:
+// the whole result is the same for every worker count, with the same
+// states, verdict and findings as the sequential search. Lock-order
+// cycles are looked for in the union of every task's lock dependencies.
+// Counts can differ slightly from the sequential search's, since
+// reduction across tasks is only through the seeded sleep sets.
 func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, workers int) (*Result, error) {
 	if opt.Strategy == "" {
 		opt.Strategy = "dpor"
@@ -78,7 +51,6 @@ func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, wo
 		return nil, err
 	}
 	results := make([]*Result, len(tasks))
-	logs := make([]*execLog, len(tasks))
 	errs := make([]error, len(tasks))
 	var mu sync.Mutex
 	done := 0
@@ -91,10 +63,7 @@ func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, wo
 			for i := range next {
 				o := opt
 				o.Prefix = tasks[i]
-				o.CountTraces = true
 				o.Progress, o.Estimate = nil, nil
-				logs[i] = &execLog{}
-				o.rec = logs[i]
 				o.siblingsDone = true
 				if opt.Progress != nil || opt.Estimate != nil {
 					o.Progress = func(int) {
@@ -123,7 +92,7 @@ func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, wo
 			return nil, err
 		}
 	}
-	res := merge(prog, opt, results, logs)
+	res := merge(prog, opt, results)
 	res.Note = fmt.Sprintf("parallel search: %d tasks", len(tasks))
 	return res, nil
 }
@@ -164,18 +133,25 @@ func splitTasks(prog *compile.Program, opt Options) ([][]int, error) {
 	return tasks, nil
 }
 
-// merge combines the task results in task order, counting each trace once.
-func merge(prog *compile.Program, opt Options, results []*Result, logs []*execLog) *Result {
+// merge combines the task results in task order.
+func merge(prog *compile.Program, opt Options, results []*Result) *Result {
 	res := &Result{Strategy: opt.Strategy, Exhaustive: true}
-	seen := map[string]bool{} // trace keys: lookup only
-	outIdx := map[string]int{}
-	findIdx := map[string]int{}
+	outIdx := map[string]int{}  // lookup only
+	findIdx := map[string]int{} // lookup only
 	var stops []string
-	for i, r := range results {
+	for _, r := range results {
 		res.Executions += r.Executions
+		res.Complete += r.Complete
+		res.Deadlocked += r.Deadlocked
 		res.SleepBlocked += r.SleepBlocked
+		res.Crashed += r.Crashed
+		res.StepBounded += r.StepBounded
 		res.Pruned += r.Pruned
+		res.Filtered += r.Filtered
 		res.Steps += r.Steps
+		res.Traces += r.Traces
+		res.Pos += r.Pos
+		res.Neg += r.Neg
 		res.MaxDepth = max(res.MaxDepth, r.MaxDepth)
 		if !r.Exhaustive {
 			res.Exhaustive = false
@@ -184,59 +160,26 @@ func merge(prog *compile.Program, opt Options, results []*Result, logs []*execLo
 		// Witness tokens and finding texts: the first task that has them.
 		for _, o := range r.Outcomes {
 			k := outcomeKey(o)
-			if _, ok := outIdx[k]; !ok {
-				outIdx[k] = len(res.Outcomes)
-				o.Count = 0
-				res.Outcomes = append(res.Outcomes, o)
+			if i, ok := outIdx[k]; ok {
+				res.Outcomes[i].Count += o.Count
+				continue
 			}
+			outIdx[k] = len(res.Outcomes)
+			res.Outcomes = append(res.Outcomes, o)
 		}
 		for _, f := range r.Findings {
 			if f.Kind == "lock-order" {
 				continue // recomputed below from the union of dependencies
 			}
 			k := f.Kind + "\x00" + f.Msg
-			if _, ok := findIdx[k]; !ok {
-				findIdx[k] = len(res.Findings)
-				f.Count = 0
-				res.Findings = append(res.Findings, f)
-			}
-		}
-		for _, rec := range logs[i].recs {
-			if rec.end == EndSleepBlocked || rec.end == EndPruned || seen[rec.trace] {
+			if i, ok := findIdx[k]; ok {
+				res.Findings[i].Count += f.Count
 				continue
 			}
-			seen[rec.trace] = true
-			for _, f := range rec.findings {
-				if j, ok := findIdx[f]; ok {
-					res.Findings[j].Count++
-				}
-			}
-			switch rec.end {
-			case EndComplete:
-				res.Complete++
-			case EndDeadlock:
-				res.Deadlocked++
-				continue
-			case EndCrash:
-				res.Crashed++
-				continue
-			case EndStepBound:
-				res.StepBounded++
-				continue
-			}
-			if rec.filtered {
-				res.Filtered++
-				continue
-			}
-			if rec.sat {
-				res.Pos++
-			} else {
-				res.Neg++
-			}
-			res.Outcomes[outIdx[rec.outcome]].Count++
+			findIdx[k] = len(res.Findings)
+			res.Findings = append(res.Findings, f)
 		}
 	}
-	res.Traces = len(seen)
 	// Lock-order cycles over every task's dependencies, in task order.
 	var g lockGraph
 	for _, r := range results {
