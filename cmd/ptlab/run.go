@@ -32,7 +32,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print one JSON object per file instead of herd-style text")
 	failOn := fs.Bool("fail-on-findings", false, "exit with status 1 if any finding is reported")
 	explain := fs.Bool("explain", false, "for each finding, print the interleaving with the fewest preemptions that shows it, as a CPU0/CPU1 diagram")
-	fs.StringVar(&opt.Strategy, "strategy", "dpor", "exploration strategy: dpor, naive, random or pct")
+	fs.StringVar(&opt.Strategy, "strategy", "dpor", "exploration strategy: dpor, optimal, naive, random or pct")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed for the random and pct strategies")
 	fs.IntVar(&opt.Executions, "executions", 0, "stop after this many executions (0: unbounded for dpor/naive, 1000 for random/pct)")
 	fs.IntVar(&opt.Steps, "steps", 0, "bound on visible steps per thread in one execution (0: 1000)")
@@ -61,9 +61,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch opt.Strategy {
-	case "dpor", "naive", "random", "pct":
+	case "dpor", "optimal", "naive", "random", "pct":
 	default:
-		fmt.Fprintf(stderr, "ptlab run: unknown strategy %q (want dpor, naive, random or pct)\n", opt.Strategy)
+		fmt.Fprintf(stderr, "ptlab run: unknown strategy %q (want dpor, optimal, naive, random or pct)\n", opt.Strategy)
 		return 2
 	}
 	out := bufio.NewWriter(stdout)

@@ -113,6 +113,8 @@ type odpor struct {
 	fpBuf     []machine.Access
 
 	misses int // wakeup sequences that did not run as predicted (engine bugs)
+
+	est []node // the search path in dpor's form, for progress estimates
 }
 
 // optimal runs optimal DPOR.
@@ -152,6 +154,9 @@ func (o *odpor) run() {
 			o.step(d)
 		}
 		o.blockedRaces()
+		if e.opt.Estimate != nil && (e.res.Executions+1)%1024 == 0 {
+			o.progress()
+		}
 		e.observe(x)
 		if !o.backtrack() {
 			e.res.Exhaustive = e.stop == ""
@@ -235,8 +240,8 @@ func (o *odpor) step(d int) {
 	x.step(p)
 	ev := &x.events[d]
 	fp := x.accs[ev.acc[0]:ev.acc[1]]
-	if nd.tree && !sameAccesses(fp, nd.pred) {
-		o.misses++
+	if nd.tree && !subset(fp, nd.pred) {
+		o.misses++ // a footprint larger than predicted: the tree may be wrong
 	}
 	o.nextSl = o.nextSl[:0]
 	for _, list := range [2][]sleeper{nd.sleep, nd.done} {
@@ -570,15 +575,28 @@ func (o *odpor) insert(kids *[]*wnode, seq []velem) {
 	}
 }
 
-// sameAccesses reports whether two footprints hold the same accesses.
-func sameAccesses(a, b []machine.Access) bool {
-	if len(a) != len(b) {
-		return false
-	}
+// subset reports whether every access of a is in b.
+func subset(a, b []machine.Access) bool {
 	for _, x := range a {
 		if !slices.Contains(b, x) {
 			return false
 		}
 	}
 	return true
+}
+
+// progress describes the search path to the progress estimate
+// (progressFraction) in dpor's terms: explored, pending and asleep
+// threads per node.
+func (o *odpor) progress() {
+	o.est = o.est[:0]
+	for i := range o.stack {
+		nd := &o.stack[i]
+		var pending uint64
+		for _, c := range nd.wut {
+			pending |= 1 << uint(c.t)
+		}
+		o.est = append(o.est, node{chosen: nd.chosen, done: nd.doneM, backtrack: pending | 1<<uint(nd.chosen), sleep: nd.sleepM})
+	}
+	o.e.stack = &o.est
 }

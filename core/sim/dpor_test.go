@@ -55,6 +55,7 @@ func TestDPORMatchesNaive(t *testing.T) {
 	corpus := loadCorpus(t)
 	compared, fewer, traced, tooLarge := 0, 0, 0, []string{}
 	var naiveTotal, dporTotal int
+	var optTotal, optBlocked, exact int
 	for _, e := range corpus {
 		src, err := os.ReadFile(filepath.Join(corpusDir, e.File))
 		if err != nil {
@@ -107,7 +108,33 @@ func TestDPORMatchesNaive(t *testing.T) {
 				t.Errorf("%s: dpor covered %d traces, naive saw %d", e.File, dpor.Traces, naive.Traces)
 			}
 		}
+		opt, err := explore.Explore(context.Background(), prog, explore.Options{Strategy: "optimal", MaxPreemptions: -1, CountTraces: countTraces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		optTotal += opt.Executions
+		optBlocked += opt.SleepBlocked
+		if got, want := outcomeKey(prog, opt), outcomeKey(prog, naive); got != want {
+			t.Errorf("%s: optimal states\n %s\nnaive\n %s", e.File, got, want)
+		}
+		if got, want := findingKey(opt), findingKey(naive); got != want {
+			t.Errorf("%s: optimal findings %s, naive %s", e.File, got, want)
+		}
+		if opt.Note != "" || !opt.Exhaustive {
+			t.Errorf("%s: optimal: exhaustive %v, note %q", e.File, opt.Exhaustive, opt.Note)
+		}
+		if countTraces {
+			if opt.Traces != naive.Traces {
+				t.Errorf("%s: optimal covered %d traces, naive saw %d", e.File, opt.Traces, naive.Traces)
+			}
+			if opt.Executions-opt.SleepBlocked == naive.Traces {
+				exact++
+			} else {
+				t.Errorf("%s: optimal explored %d executions (%d sleep-blocked), naive saw %d traces (dpor %d executions)", e.File, opt.Executions, opt.SleepBlocked, naive.Traces, dpor.Executions)
+			}
+		}
 	}
+	t.Logf("optimal vs naive: %d of %d traced tests with executions = traces (ratio 1.00), %d optimal executions (%d sleep-blocked) vs %d dpor", exact, traced, optTotal, optBlocked, dporTotal)
 	t.Logf("dpor vs naive: %d tests compared (%d with fewer executions, %d with traces counted), %d naive executions vs %d dpor; %d too large for naive exploration: %s",
 		compared, fewer, traced, naiveTotal, dporTotal, len(tooLarge), strings.Join(tooLarge, " "))
 }
