@@ -2,34 +2,10 @@ package sim
 
 import (
 	"context"
-	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/explore"
 )
-
-// benchCorpus returns the corpus tests whose estimated interleaving
-// count is at most limit, compiled.
-func benchCorpus(b *testing.B, limit int64) []*compile.Program {
-	var progs []*compile.Program
-	for _, e := range loadCorpus(b) {
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.File))
-		if err != nil {
-			b.Fatal(err)
-		}
-		prog, _, err := Compile(e.File, string(src))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if estimateInterleavings(prog).Cmp(big.NewInt(limit)) <= 0 {
-			progs = append(progs, prog)
-		}
-	}
-	return progs
-}
 
 // BenchmarkCorpus explores the corpus tests small enough for naive search
 // with naive and with DPOR, and reports executions per run, executions
@@ -37,7 +13,7 @@ func benchCorpus(b *testing.B, limit int64) []*compile.Program {
 //
 //	go test ./core/sim -run XXX -bench Corpus -benchtime 1x
 func BenchmarkCorpus(b *testing.B) {
-	progs := benchCorpus(b, 200_000)
+	progs := smallCorpus(b, 200_000)
 	for _, strategy := range []string{"naive", "dpor"} {
 		b.Run(strategy, func(b *testing.B) {
 			execs, steps := 0, 0

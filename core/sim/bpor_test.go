@@ -2,9 +2,6 @@ package sim
 
 import (
 	"context"
-	"math/big"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -22,18 +19,7 @@ func TestBoundedDPORComplete(t *testing.T) {
 		t.Skip("long: runs the corpus six times")
 	}
 	compared, missed, naiveExecs, dporExecs := 0, 0, 0, 0
-	for _, e := range loadCorpus(t) {
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		prog, _, err := Compile(e.File, string(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if estimateInterleavings(prog).Cmp(big.NewInt(100_000)) > 0 {
-			continue
-		}
+	for _, prog := range smallCorpus(t, 100_000) {
 		for _, bound := range []int{0, 1, 2} {
 			opt := explore.Options{Strategy: "naive", MaxPreemptions: bound}
 			naive, err := explore.Explore(context.Background(), prog, opt)
@@ -52,7 +38,7 @@ func TestBoundedDPORComplete(t *testing.T) {
 			for _, l := range boundedSummary(naive) {
 				if !have[l] {
 					missed++
-					t.Errorf("%s, bound %d: naive reaches %q, dpor does not", e.File, bound, l)
+					t.Errorf("%s, bound %d: naive reaches %q, dpor does not", prog.File, bound, l)
 				}
 			}
 			compared++

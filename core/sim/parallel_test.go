@@ -3,9 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"math/big"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -26,18 +23,7 @@ func TestParallelMatchesSequential(t *testing.T) {
 	}
 	compared := 0
 	var seqExecs, parExecs int
-	for _, e := range loadCorpus(t) {
-		src, err := os.ReadFile(filepath.Join(corpusDir, e.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		prog, _, err := Compile(e.File, string(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if estimateInterleavings(prog).Cmp(big.NewInt(200_000)) > 0 {
-			continue
-		}
+	for _, prog := range smallCorpus(t, 200_000) {
 		seq, err := explore.Explore(context.Background(), prog, explore.Options{MaxPreemptions: -1})
 		if err != nil {
 			t.Fatal(err)
@@ -51,10 +37,10 @@ func TestParallelMatchesSequential(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(p1, p2) {
-			t.Errorf("%s: -j 1 and -j 2 differ", e.File)
+			t.Errorf("%s: -j 1 and -j 2 differ", prog.File)
 		}
 		if got, want := parallelSummary(p2), parallelSummary(seq); got != want {
-			t.Errorf("%s: parallel\n%s\nsequential\n%s", e.File, got, want)
+			t.Errorf("%s: parallel\n%s\nsequential\n%s", prog.File, got, want)
 		}
 		compared++
 		seqExecs += seq.Executions
