@@ -8,9 +8,11 @@
 // (body[data-mode=embed]): editor, Run and results only.
 //
 // This package and wasm/worker are the only code in ptlab that touches
-// syscall/js, the DOM (honnef.co/go/js/dom/v2) and IndexedDB
+// syscall/js, the DOM (through the small layer in dom.go) and IndexedDB
 // (github.com/hack-pad/go-indexeddb); the logic they share lives in pure
-// packages under wasm/internal, tested natively.
+// packages under wasm/internal, tested natively. The Markdown renderer
+// (goldmark) and the examples live in the worker, to keep this program
+// under its 1.5 MB gzip budget.
 //
 // JavaScript callbacks must never block: a handler that waits for a
 // promise deadlocks, because the promise cannot settle while the event
