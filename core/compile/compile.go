@@ -48,6 +48,7 @@ func CompileWith(file string, f *syntax.File, preludeFile string, prelude []*syn
 		c.compileFunc(th, c.prog.Funcs[c.prog.Threads[i]])
 	}
 	c.compileFinal()
+	c.reachFlags()
 	c.diags.Sort()
 	c.prog.Warnings = c.diags.Warnings()
 	if c.diags.Err() != nil {
@@ -357,4 +358,39 @@ func (c *compiler) resolveLoc(l *syntax.Loc) (Loc, bool) {
 		fn.Regs = append(fn.Regs, Reg{Name: l.Name, Slot: slot})
 	}
 	return Loc{Thread: l.Thread, Slot: slot, Name: fmt.Sprintf("%d:%s", l.Thread, l.Name)}, true
+}
+
+// reachFlags sets RCUCallbacks and PlainAccesses from the code the
+// threads can reach: the prelude defines pte_free_defer() and plain
+// accesses that most scripts never call, and neither the RCU pseudo-thread
+// nor the data-race detector should cost them anything.
+func (c *compiler) reachFlags() {
+	p := c.prog
+	p.RCUCallbacks, p.PlainAccesses = false, false
+	seen := make([]bool, len(p.Funcs))
+	work := append([]int(nil), p.Threads...)
+	for _, f := range work {
+		seen[f] = true
+	}
+	for len(work) > 0 {
+		f := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, in := range p.Funcs[f].Code {
+			switch in.Op {
+			case OpCall:
+				if g := int(in.A); g >= 0 && g < len(p.Funcs) && !seen[g] {
+					seen[g] = true
+					work = append(work, g)
+				}
+			case OpVisible:
+				op := p.Tmpls[in.A].Op
+				if op.Kind == machine.OpFreeRCU {
+					p.RCUCallbacks = true
+				}
+				if op.Mark == machine.MarkPlain && (op.Kind == machine.OpLoad || op.Kind == machine.OpStore) {
+					p.PlainAccesses = true
+				}
+			}
+		}
+	}
 }

@@ -54,6 +54,10 @@ type Options struct {
 	siblingsDone bool // ExploreParallel: the prefix's lower-numbered siblings are other tasks
 }
 
+// progressEvery is how often, at least, Progress is called during a run
+// whose executions are slow (else every 1024 executions).
+const progressEvery = 50 * time.Millisecond
+
 // DefaultMaxSteps bounds the visible steps of one thread in one execution.
 const DefaultMaxSteps = 1000
 
@@ -110,7 +114,9 @@ type explorer struct {
 	keyBuf []byte
 	locks  lockGraph // lock dependencies over all executions
 	pruned bool      // a preemption bound removed a choice
-	stack  *[]node   // the depth-first search's path, for estimates
+
+	lastProgress time.Time // when Progress was last called
+	stack        *[]node   // the depth-first search's path, for estimates
 }
 
 // Explore runs prog under opt.
@@ -176,7 +182,8 @@ func (e *explorer) observe(x *executor) {
 	r.Executions++
 	r.Steps += len(x.sched)
 	r.MaxDepth = max(r.MaxDepth, len(x.sched))
-	if r.Executions%1024 == 0 {
+	if r.Executions%1024 == 0 || r.Executions%16 == 0 && (e.opt.Progress != nil || e.opt.Estimate != nil) && time.Since(e.lastProgress) >= progressEvery {
+		e.lastProgress = time.Now()
 		if e.opt.Progress != nil {
 			e.opt.Progress(r.Executions)
 		}

@@ -66,10 +66,12 @@ func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, wo
 				o.Progress, o.Estimate = nil, nil
 				o.siblingsDone = true
 				if opt.Progress != nil || opt.Estimate != nil {
-					o.Progress = func(int) {
+					prev := 0
+					o.Progress = func(n int) {
 						mu.Lock()
 						defer mu.Unlock()
-						done += 1024
+						done += n - prev
+						prev = n
 						if opt.Progress != nil {
 							opt.Progress(done)
 						}

@@ -31,6 +31,7 @@ type Frame struct {
 	Line    int    `json:"line"` // in the script, or in the prelude when Prelude
 	Col     int    `json:"col"`
 	Prelude bool   `json:"prelude"`
+	Call    int    `json:"call"` // the call's number within its thread (0: the thread body): two calls from one site differ
 }
 
 // World is the page-table world at one point of a trace.

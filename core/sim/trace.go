@@ -11,7 +11,9 @@ import (
 	"github.com/ptlab/ptlab/core/report"
 )
 
-// Trace replays the execution a token names and returns it step by step,
+// Trace replays the execution a token names and returns it step by step
+// (a token of an unfinished prefix, as manual mode makes, gives the steps
+// so far, End "running"),
 // with each step's call stack (so a prelude call can be shown as one step
 // or expanded into its atomic steps) and the world after it: what the
 // playground draws as swimlanes.
@@ -25,13 +27,7 @@ func Trace(ctx context.Context, prog *compile.Program, token string) (tr *report
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", prog.File, err)
 	}
-	// The replay gives the execution's findings, post-pass detectors
-	// (data races) included.
-	res, err := Explore(ctx, prog, Options{Replay: token})
-	if err != nil {
-		return nil, err
-	}
-	tr = &report.Trace{Token: token, Findings: res.Findings}
+	tr = &report.Trace{Token: token}
 	for i := range prog.Threads {
 		tr.Threads = append(tr.Threads, report.ThreadName(i))
 	}
@@ -56,7 +52,7 @@ func Trace(ctx context.Context, prog *compile.Program, token string) (tr *report
 			st.Op = ev.Op.Kind.String()
 		}
 		for _, f := range stack {
-			st.Stack = append(st.Stack, report.Frame{Func: f.Func, Line: int(f.Pos.Line), Col: int(f.Pos.Col), Prelude: f.Prelude})
+			st.Stack = append(st.Stack, report.Frame{Func: f.Func, Line: int(f.Pos.Line), Col: int(f.Pos.Col), Prelude: f.Prelude, Call: f.Call})
 		}
 		st.Text = stepText(prog, &ev)
 		st.Span, st.Lock = h.update(prog, s.World(), &ev)
@@ -64,6 +60,21 @@ func Trace(ctx context.Context, prog *compile.Program, token string) (tr *report
 		tr.Steps = append(tr.Steps, st)
 	}
 	tr.End = s.End()
+	if tr.End == "running" {
+		// A prefix (manual mode): what it reported so far.
+		for _, f := range s.Findings() {
+			tr.Findings = append(tr.Findings, report.Finding{Kind: f.Kind, Message: f.Msg, Report: f.Report,
+				File: prog.File, Line: int(f.Pos.Line), Col: int(f.Pos.Col), Thread: f.Thread, Count: 1, Token: token})
+		}
+		return tr, nil
+	}
+	// The replay gives the execution's findings, post-pass detectors
+	// (data races, lock order) included.
+	res, err := Explore(ctx, prog, Options{Replay: token})
+	if err != nil {
+		return nil, err
+	}
+	tr.Findings = res.Findings
 	return tr, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ptlab/ptlab/core/explore"
 )
 
 const traceScript = `C trace
@@ -121,6 +123,27 @@ func TestTrace(t *testing.T) {
 	if inPrelude == 0 {
 		t.Error("no step is inside a prelude call")
 	}
+	// Calls are numbered: P0's pte_offset_map_lock() and its later
+	// pte_unmap_unlock() are different calls, each step of one call has
+	// the same number.
+	calls := map[string]map[int]bool{}
+	for _, s := range tr.Steps {
+		if s.Thread == 0 && len(s.Stack) > 1 {
+			if calls[s.Stack[1].Func] == nil {
+				calls[s.Stack[1].Func] = map[int]bool{}
+			}
+			calls[s.Stack[1].Func][s.Stack[1].Call] = true
+		}
+	}
+	if a, b := calls["pte_offset_map_lock"], calls["pte_unmap_unlock"]; len(a) != 1 || len(b) != 1 {
+		t.Errorf("call numbers: %v", calls)
+	} else {
+		for k := range a {
+			if b[k] {
+				t.Errorf("two calls share number %d", k)
+			}
+		}
+	}
 	for _, want := range []string{"attached", "detached", "free-pending", "freed"} {
 		if !states[want] {
 			t.Errorf("the table is never %s along the trace (states %v)", want, states)
@@ -142,5 +165,26 @@ func TestTrace(t *testing.T) {
 	}
 	if _, err := Trace(context.Background(), prog, "ptl1.garbage"); err == nil {
 		t.Error("a corrupt token was accepted")
+	}
+}
+
+// A manual-mode prefix traces too: its steps so far, End "running".
+func TestTracePrefix(t *testing.T) {
+	prog, _, err := Compile("trace.litmus", traceScript)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := explore.NewSession(prog)
+	for i := 0; i < 3; i++ {
+		if err := s.Step(1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := Trace(context.Background(), prog, s.Token())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.End != "running" || len(tr.Steps) != 3 || tr.Steps[2].Thread != 1 {
+		t.Errorf("end %q, %d steps", tr.End, len(tr.Steps))
 	}
 }

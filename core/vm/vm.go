@@ -34,6 +34,7 @@ type Frame struct {
 	Fn   int32
 	PC   int32
 	Base int32
+	Call int32 // the thread's call number that made this frame (0: the thread body)
 }
 
 // Note is something a thread reported while running local code: a
@@ -49,7 +50,8 @@ type Thread struct {
 	ID      int
 	Status  Status
 	Pending machine.Op
-	Steps   int // visible operations completed
+	Steps   int   // visible operations completed
+	Calls   int32 // calls made so far (numbers the frames)
 	Stack   []machine.Value
 	Frames  []Frame
 	Notes   []Note // appended by Run; the caller drains them
@@ -205,7 +207,8 @@ func (t *Thread) Run(prog *compile.Program) {
 				t.Crash("step-bound", fmt.Sprintf("call depth exceeded calling %s: unbounded recursion?", callee.Name), fn.Pos[fr.PC])
 				return
 			}
-			t.Frames = append(t.Frames, Frame{Fn: in.A, Base: base})
+			t.Calls++
+			t.Frames = append(t.Frames, Frame{Fn: in.A, Base: base, Call: t.Calls})
 			fr = &t.Frames[len(t.Frames)-1]
 			fn = callee
 			continue
@@ -342,6 +345,7 @@ type CallFrame struct {
 	Func    string
 	Pos     source.Pos // in the script, or in the prelude for a prelude function
 	Prelude bool
+	Call    int // the call's number within its thread: tells apart two calls from one site
 }
 
 // CallStack returns the thread's frames, outermost (the thread body)
@@ -354,7 +358,7 @@ func (t *Thread) CallStack(prog *compile.Program) []CallFrame {
 		if int(f.PC) < len(fn.Pos) {
 			pos = fn.Pos[f.PC]
 		}
-		out = append(out, CallFrame{Func: fn.Name, Pos: pos, Prelude: fn.Prelude})
+		out = append(out, CallFrame{Func: fn.Name, Pos: pos, Prelude: fn.Prelude, Call: int(f.Call)})
 	}
 	return out
 }
