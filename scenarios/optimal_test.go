@@ -15,7 +15,7 @@ import (
 // inequivalent, none is sleep-set blocked, and it finds DPOR's (and
 // naive search's) final states and findings.
 func TestScenariosOptimal(t *testing.T) {
-	const naiveBound = 200000
+	const naiveBound = 20000
 	all, err := All()
 	if err != nil {
 		t.Fatal(err)

@@ -115,6 +115,18 @@ type odpor struct {
 	misses int // wakeup sequences that did not run as predicted (engine bugs)
 
 	est []node // the search path in dpor's form, for progress estimates
+
+	// Memory written by each event of the current execution (snapshots
+	// do not keep memory): wstart[k] indexes the cells event k wrote,
+	// with their values after it, in wvals. init is the initial memory.
+	wstart []int32
+	wvals  []cellValue
+	init   []machine.Value
+}
+
+type cellValue struct {
+	loc int32
+	v   machine.Value
 }
 
 // optimal runs optimal DPOR.
@@ -123,6 +135,7 @@ func (e *explorer) optimal() error {
 		return fmt.Errorf("strategy optimal does not support a preemption bound (use dpor)")
 	}
 	x := newExecutor(e.prog, e.opt.MaxSteps, true)
+	x.undoSnaps = true
 	o := &odpor{e: e, x: x}
 	o.run()
 	if o.misses > 0 {
@@ -138,6 +151,9 @@ func (o *odpor) run() {
 		d0 := 0
 		if len(o.stack) == 0 {
 			x.reset()
+			if o.init == nil {
+				o.init = append([]machine.Value{}, x.world.Mem...)
+			}
 		} else {
 			d0 = len(o.stack) - 1
 			x.restore(o.snaps, d0)
@@ -147,6 +163,10 @@ func (o *odpor) run() {
 			}
 			o.snaps[d0].tid = q
 		}
+		if d0 < len(o.wstart) {
+			o.wvals = o.wvals[:o.wstart[d0]]
+		}
+		o.wstart = o.wstart[:d0]
 		for d := d0; x.end == EndRunning; d++ {
 			if d == len(o.stack) && !o.newNode(d) {
 				break
@@ -240,6 +260,12 @@ func (o *odpor) step(d int) {
 	x.step(p)
 	ev := &x.events[d]
 	fp := x.accs[ev.acc[0]:ev.acc[1]]
+	o.wstart = append(o.wstart, int32(len(o.wvals)))
+	for _, a := range fp {
+		if a.Mode != machine.Read && a.Loc < x.prog.Layout.NMem {
+			o.wvals = append(o.wvals, cellValue{a.Loc, x.world.Mem[a.Loc]})
+		}
+	}
 	if nd.tree && !subset(fp, nd.pred) {
 		o.misses++ // a footprint larger than predicted: the tree may be wrong
 	}
@@ -335,23 +361,57 @@ func (o *odpor) races(n int32, q int, op *machine.Op, fp []machine.Access, pc []
 	}
 }
 
-// worldAt returns a world whose value of loc is the one after
-// pre(i).notdep(i), up to event n: after the last event between i and n
-// that wrote loc without happening after i, else before i.
-func (o *odpor) worldAt(loc int32, i, n int32) *machine.World {
+// lastWrite returns the last event between i and n that wrote loc and
+// does not happen after i (-1 if none), and the last event before i that
+// wrote loc (-1 if none).
+func (o *odpor) lastWrite(loc int32, i, n int32) (after, before int32) {
 	x := o.x
-	last := int32(-1)
+	after, before = -1, -1
 	for _, k := range x.locAcc[loc] {
-		if k <= i {
-			continue
-		}
 		if k >= n {
 			break
 		}
-		if x.modeOf(k, loc) != machine.Read && !x.hb(i, x.clock(k)) {
-			last = k
+		if k == i || x.modeOf(k, loc) == machine.Read {
+			continue
+		}
+		if k < i {
+			before = k
+		} else if !x.hb(i, x.clock(k)) {
+			after = k
 		}
 	}
+	return after, before
+}
+
+// memAt returns the value of memory cell loc after pre(i).notdep(i), up
+// to event n.
+func (o *odpor) memAt(loc int32, i, n int32) machine.Value {
+	k, before := o.lastWrite(loc, i, n)
+	if k < 0 {
+		k = before
+	}
+	if k < 0 {
+		return o.init[loc]
+	}
+	end := int32(len(o.wvals))
+	if int(k)+1 < len(o.wstart) {
+		end = o.wstart[k+1]
+	}
+	for _, c := range o.wvals[o.wstart[k]:end] {
+		if c.loc == loc {
+			return c.v
+		}
+	}
+	panic("optimal DPOR: no logged value for a write")
+}
+
+// stateAt returns a world whose state apart from memory (pool tables,
+// SRCU sections) is the one after pre(i).notdep(i) as far as location loc
+// decides it: after the last event between i and n that wrote loc without
+// happening after i, else before i.
+func (o *odpor) stateAt(loc int32, i, n int32) *machine.World {
+	x := o.x
+	last, _ := o.lastWrite(loc, i, n)
 	switch {
 	case last < 0:
 		return &o.snaps[i].world
@@ -359,6 +419,15 @@ func (o *odpor) worldAt(loc int32, i, n int32) *machine.World {
 		return x.world
 	}
 	return &o.snaps[last+1].world
+}
+
+// withMem runs f on the current world with memory cell loc holding v.
+func (o *odpor) withMem(loc int32, v machine.Value, f func(w *machine.World)) {
+	w := o.x.world
+	old := w.Mem[loc]
+	w.Mem[loc] = v
+	f(w)
+	w.Mem[loc] = old
 }
 
 // reversible reports whether event n (thread q, operation op) can run
@@ -371,7 +440,9 @@ func (o *odpor) reversible(i, n int32, q int, op *machine.Op) bool {
 		if !ok {
 			return true
 		}
-		return o.worldAt(loc, i, n).Enabled(q, op)
+		enabled := false
+		o.withMem(loc, o.memAt(loc, i, n), func(w *machine.World) { enabled = w.Enabled(q, op) })
+		return enabled
 	case machine.OpRCUCallback:
 		if int(n) >= len(x.events) {
 			return false
@@ -413,9 +484,10 @@ func (o *odpor) predict(i, n int32, q int, op *machine.Op, fp []machine.Access) 
 		if !ok || len(fp) == 0 {
 			break
 		}
-		w := o.worldAt(loc, i, n)
-		out := w.Footprint(q, op, nil)
-		if fails(op, w.Mem[loc]) {
+		v := o.memAt(loc, i, n)
+		var out []machine.Access
+		o.withMem(loc, v, func(w *machine.World) { out = w.Footprint(q, op, nil) })
+		if fails(op, v) {
 			for k := range out {
 				out[k].Mode = machine.Read
 			}
@@ -425,7 +497,7 @@ func (o *odpor) predict(i, n int32, q int, op *machine.Op, fp []machine.Access) 
 		if len(fp) == 0 {
 			break
 		}
-		return o.worldAt(fp[0].Loc, i, n).Footprint(q, op, nil)
+		return o.stateAt(fp[0].Loc, i, n).Footprint(q, op, nil)
 	case machine.OpSRCUUnlock:
 		out := append([]machine.Access(nil), fp...)
 		for _, a := range o.snaps[i].world.Footprint(q, op, nil) {
