@@ -84,45 +84,16 @@ func state(s *sim.Session) *protocol.SessionState {
 	return st
 }
 
-// prefixTrace lays out the steps taken so far. sim.Trace replays only
-// finished executions, so for an unfinished one it traces some finished
-// execution that extends the steps taken (found by a short random
-// exploration from them) and keeps the first steps: replay is
-// deterministic, so their worlds are those of the session. It returns
-// nil if no such execution turns up.
+// prefixTrace lays out the steps taken so far: sim.Trace replays the
+// session's token, which names an unfinished prefix while the execution
+// runs (End "running") and a whole execution once it has ended. It
+// returns nil if the replay fails (it should not: the token is the
+// session's own).
 func prefixTrace(s *sim.Session) *report.Trace {
-	ctx := context.Background()
-	sched := s.Schedule()
-	tok := s.Token()
-	if s.End() == "running" {
-		tok = ""
-		res, err := s.Continue(ctx, sim.Options{Strategy: "random", Seed: 1, Executions: 16})
-		if err != nil {
-			return nil
-		}
-		for _, st := range res.States {
-			tok = st.Token
-			break
-		}
-		if tok == "" && len(res.Findings) > 0 {
-			tok = res.Findings[0].Token
-		}
-		if tok == "" {
-			return nil
-		}
-	}
-	tr, err := sim.Trace(ctx, s.Prog, tok)
-	if err != nil || len(tr.Steps) < len(sched) {
+	tr, err := sim.Trace(context.Background(), s.Prog, s.Token())
+	if err != nil {
 		return nil
 	}
-	for i, t := range sched {
-		if tr.Steps[i].Thread != t {
-			return nil
-		}
-	}
-	tr.Steps = tr.Steps[:len(sched)]
-	tr.Token = s.Token()
-	tr.End = s.End()
 	tr.Findings = nil // the session's own findings are in SessionState
 	return tr
 }
