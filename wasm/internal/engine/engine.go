@@ -204,18 +204,23 @@ func (e *Engine) explore(id int, prog *compile.Program, o protocol.Options, pref
 	lastPost, lastYield := start, start
 	so := simOptions(o)
 	so.Prefix = prefix
-	so.Progress = func(n int) {
+	// The explorer calls Estimate (with its estimate of the whole
+	// search's size, for dpor and naive) right after each Progress call,
+	// at least every 50 ms: progress is posted from there, so the page can
+	// show an ETA for unbounded exhaustive runs too.
+	tick := func(n int, total float64) {
 		now := time.Now()
 		if now.Sub(lastPost) >= ProgressEvery {
 			lastPost = now
 			e.Post(protocol.Response{ID: id, Type: protocol.Progress,
-				Progress: &protocol.ProgressInfo{Executions: n, ElapsedMs: now.Sub(start).Milliseconds()}})
+				Progress: &protocol.ProgressInfo{Executions: n, ElapsedMs: now.Sub(start).Milliseconds(), Estimate: total}})
 		}
 		if e.Yield != nil && now.Sub(lastYield) >= YieldEvery {
 			e.Yield()
 			lastYield = time.Now()
 		}
 	}
+	so.Estimate = tick
 	res, err := sim.Explore(ctx, prog, so)
 	if err != nil {
 		return protocol.Response{Type: protocol.Error, Message: err.Error()}

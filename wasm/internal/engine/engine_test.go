@@ -276,6 +276,34 @@ func TestTimeBound(t *testing.T) {
 	}
 }
 
+// TestProgressEstimate checks that an unbounded exhaustive run posts the
+// engine's estimate of its size with its progress, so the page can show
+// an ETA: Long's DPOR search has millions of executions.
+func TestProgressEstimate(t *testing.T) {
+	e, r := newEngine()
+	resp := ask(t, e, r, protocol.Request{ID: 1, Type: protocol.Run, Script: Long, Options: protocol.Options{Strategy: "dpor", Preemptions: -1, TimeoutMs: 600}})
+	if resp.Type != protocol.Result {
+		t.Fatalf("result %+v", resp)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var last *protocol.ProgressInfo
+	for _, m := range r.got {
+		if m.ID == 1 && m.Type == protocol.Progress {
+			last = m.Progress
+		}
+	}
+	if last == nil {
+		t.Fatal("no progress message in 600 ms")
+	}
+	if last.Estimate < float64(last.Executions) || last.Estimate < 10000 {
+		t.Errorf("last progress %+v: want an estimate of at least the executions done, and of Long's millions", *last)
+	}
+	if s := protocol.Estimate(protocol.Options{Strategy: "dpor"}, *last); !strings.Contains(s, "an estimated") || !strings.Contains(s, "left") {
+		t.Errorf("the page would show %q", s)
+	}
+}
+
 func TestSession(t *testing.T) {
 	e, r := newEngine()
 	st := ask(t, e, r, protocol.Request{ID: 1, Type: protocol.SessionStart, Script: abba})
@@ -285,6 +313,9 @@ func TestSession(t *testing.T) {
 	if th := st.Session.Threads; len(th) < 2 || !th[0].Enabled || th[0].Pending != "spin_lock" || !th[1].Enabled {
 		t.Errorf("threads at start: %+v", th)
 	}
+	if tr := st.Session.Trace; tr == nil || len(tr.Steps) != 0 || tr.End != "running" || tr.Initial.Locks != nil {
+		t.Errorf("trace at start: %+v", tr)
+	}
 	// P0 takes a and b: P1 cannot take b.
 	ask(t, e, r, protocol.Request{ID: 2, Type: protocol.SessionStep, Thread: 0})
 	st = ask(t, e, r, protocol.Request{ID: 3, Type: protocol.SessionStep, Thread: 0})
@@ -292,8 +323,12 @@ func TestSession(t *testing.T) {
 	if s.Steps != 2 || s.End != "running" || len(s.Events) != 2 || s.Events[1].Thread != 0 || s.Events[1].Line != 8 {
 		t.Errorf("after two steps: %+v", s)
 	}
+	// The prefix is traced from the session's own token (sim.Trace of
+	// an unfinished prefix), not from some execution extending it.
 	if s.Trace == nil || len(s.Trace.Steps) != 2 || s.Trace.Steps[1].Span != "acquire" || s.Trace.Steps[1].Lock != "b" {
 		t.Errorf("prefix trace: %+v", s.Trace)
+	} else if s.Trace.End != "running" || s.Trace.Token != s.Token || len(s.Trace.Findings) != 0 {
+		t.Errorf("prefix trace: end %q, token %q (session %q), findings %+v", s.Trace.End, s.Trace.Token, s.Token, s.Trace.Findings)
 	}
 	if p1 := s.Threads[1]; p1.Enabled || p1.Status != "ready" && p1.Status != "blocked" {
 		t.Errorf("P1 while P0 holds both locks: %+v", p1)

@@ -9,6 +9,7 @@ package protocol
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ptlab/ptlab/core/report"
@@ -131,6 +132,10 @@ type Diag struct {
 type ProgressInfo struct {
 	Executions int   `json:"executions"`
 	ElapsedMs  int64 `json:"elapsed_ms"`
+	// Estimate is the engine's estimate of the executions of the whole
+	// search (sim.Options.Estimate: the DFS progress fraction for
+	// dpor/naive), or 0 when it has none yet.
+	Estimate float64 `json:"estimate,omitempty"`
 }
 
 // RunResult is an exploration's result as the page shows it.
@@ -205,8 +210,9 @@ type ThreadState struct {
 	Enabled bool   `json:"enabled"` // it may step now
 }
 
-// Estimate describes how far a run is from its bound: the rate, and the
-// time left when a bound (executions or time) makes it knowable.
+// Estimate describes how far a run is from its end: the rate, and the
+// time left when a bound (executions or time) or the engine's estimate
+// of the search's size makes it knowable.
 func Estimate(o Options, p ProgressInfo) string {
 	el := time.Duration(p.ElapsedMs) * time.Millisecond
 	if el <= 0 || p.Executions <= 0 {
@@ -215,12 +221,12 @@ func Estimate(o Options, p ProgressInfo) string {
 	rate := float64(p.Executions) / el.Seconds()
 	s := fmt.Sprintf("%d executions, %s executions/s", p.Executions, rateText(rate))
 	left, word := time.Duration(-1), "about"
-	bound := o.Executions
-	if bound == 0 && (o.Strategy == "random" || o.Strategy == "pct") {
-		bound = 1000
-	}
+	bound, estimated := total(o, p)
 	if bound > 0 {
-		left = time.Duration(float64(max(bound-p.Executions, 0)) / rate * float64(time.Second))
+		left = time.Duration(max(bound-float64(p.Executions), 0) / rate * float64(time.Second))
+	}
+	if estimated {
+		s += fmt.Sprintf("; an estimated %s in all", countText(bound))
 	}
 	if o.TimeoutMs > 0 {
 		if tl := max(time.Duration(o.TimeoutMs)*time.Millisecond-el, 0); left < 0 || tl < left {
@@ -228,21 +234,35 @@ func Estimate(o Options, p ProgressInfo) string {
 		}
 	}
 	if left < 0 {
-		return s + "; no estimate: an exhaustive search's size is unknown until it ends"
+		return s + "; no estimate yet"
 	}
 	return s + "; " + word + " " + durText(left) + " left"
 }
 
-// Fraction is how much of its bound a run has used, in [0, 1], or -1
-// when no bound makes it knowable (an exhaustive search without limits).
-func Fraction(o Options, p ProgressInfo) float64 {
-	f := -1.0
+// total returns the number of executions a run will make: its bound, or
+// else the engine's estimate (estimated is then true), or 0 if neither
+// is known.
+func total(o Options, p ProgressInfo) (n float64, estimated bool) {
 	bound := o.Executions
 	if bound == 0 && (o.Strategy == "random" || o.Strategy == "pct") {
 		bound = 1000
 	}
 	if bound > 0 {
-		f = float64(p.Executions) / float64(bound)
+		return float64(bound), false
+	}
+	if p.Estimate > 0 {
+		return max(p.Estimate, float64(p.Executions)), true
+	}
+	return 0, false
+}
+
+// Fraction is how much of its bound or estimated size a run has done, in
+// [0, 1], or -1 when nothing makes it knowable (an exhaustive search
+// without limits, before the engine has an estimate).
+func Fraction(o Options, p ProgressInfo) float64 {
+	f := -1.0
+	if n, _ := total(o, p); n > 0 {
+		f = float64(p.Executions) / n
 	}
 	if o.TimeoutMs > 0 {
 		f = max(f, float64(p.ElapsedMs)/float64(o.TimeoutMs))
@@ -251,6 +271,23 @@ func Fraction(o Options, p ProgressInfo) float64 {
 		return -1
 	}
 	return min(f, 1)
+}
+
+// countText writes an estimated count with two significant digits.
+func countText(n float64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2g billion", n/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.2g million", n/1e6)
+	case n >= 100:
+		p := 1.0
+		for n/p >= 100 {
+			p *= 10
+		}
+		return fmt.Sprintf("%.0f", math.Round(n/p)*p)
+	}
+	return fmt.Sprintf("%.0f", n)
 }
 
 func rateText(r float64) string {

@@ -12,14 +12,23 @@ func TestEstimate(t *testing.T) {
 		p    ProgressInfo
 		want string
 	}{
-		{Options{Strategy: "dpor"}, ProgressInfo{0, 0}, "0 executions"},
-		{Options{Strategy: "dpor"}, ProgressInfo{2048, 1000}, "2048 executions, 2048 executions/s; no estimate: an exhaustive search's size is unknown until it ends"},
-		{Options{Strategy: "dpor", Executions: 10240}, ProgressInfo{2048, 1000}, "2048 executions, 2048 executions/s; about 4 s left"},
-		{Options{Strategy: "random"}, ProgressInfo{100, 2000}, "100 executions, 50.0 executions/s; about 18 s left"},
-		{Options{Strategy: "pct", Executions: 5000}, ProgressInfo{100, 2000}, "100 executions, 50.0 executions/s; about 1 min 38 s left"},
-		{Options{Strategy: "dpor", TimeoutMs: 60000}, ProgressInfo{3, 59500}, "3 executions, 0.05 executions/s; at most 1 s left"},
-		{Options{Strategy: "dpor", Executions: 1 << 30, TimeoutMs: 10000}, ProgressInfo{1024, 4000}, "1024 executions, 256 executions/s; at most 6 s left"},
-		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{200, 1000}, "200 executions, 200 executions/s; about 1 s left"},
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 0, ElapsedMs: 0}, "0 executions"},
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 2048, ElapsedMs: 1000}, "2048 executions, 2048 executions/s; no estimate yet"},
+		// Unbounded dpor/naive: the engine's estimate of the total gives the ETA.
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 2048, ElapsedMs: 1000, Estimate: 10240}, "2048 executions, 2048 executions/s; an estimated 10000 in all; about 4 s left"},
+		{Options{Strategy: "naive"}, ProgressInfo{Executions: 3000, ElapsedMs: 1000, Estimate: 2.5e6}, "3000 executions, 3000 executions/s; an estimated 2.5 million in all; about 13 min 52 s left"},
+		// The time limit comes first.
+		{Options{Strategy: "dpor", TimeoutMs: 10000}, ProgressInfo{Executions: 2048, ElapsedMs: 1000, Estimate: 1e6}, "2048 executions, 2048 executions/s; an estimated 1 million in all; at most 9 s left"},
+		// An estimate below what is done already (DPOR's backtrack sets grow) counts as done.
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 2048, ElapsedMs: 1000, Estimate: 1000}, "2048 executions, 2048 executions/s; an estimated 2000 in all; about 1 s left"},
+		// An explicit bound wins over the estimate.
+		{Options{Strategy: "dpor", Executions: 10240}, ProgressInfo{Executions: 2048, ElapsedMs: 1000, Estimate: 1e9}, "2048 executions, 2048 executions/s; about 4 s left"},
+		{Options{Strategy: "dpor", Executions: 10240}, ProgressInfo{Executions: 2048, ElapsedMs: 1000}, "2048 executions, 2048 executions/s; about 4 s left"},
+		{Options{Strategy: "random"}, ProgressInfo{Executions: 100, ElapsedMs: 2000}, "100 executions, 50.0 executions/s; about 18 s left"},
+		{Options{Strategy: "pct", Executions: 5000}, ProgressInfo{Executions: 100, ElapsedMs: 2000}, "100 executions, 50.0 executions/s; about 1 min 38 s left"},
+		{Options{Strategy: "dpor", TimeoutMs: 60000}, ProgressInfo{Executions: 3, ElapsedMs: 59500}, "3 executions, 0.05 executions/s; at most 1 s left"},
+		{Options{Strategy: "dpor", Executions: 1 << 30, TimeoutMs: 10000}, ProgressInfo{Executions: 1024, ElapsedMs: 4000}, "1024 executions, 256 executions/s; at most 6 s left"},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{Executions: 200, ElapsedMs: 1000}, "200 executions, 200 executions/s; about 1 s left"},
 	} {
 		if got := Estimate(tc.o, tc.p); got != tc.want {
 			t.Errorf("Estimate(%+v, %+v) =\n  %q\nwant\n  %q", tc.o, tc.p, got, tc.want)
@@ -67,12 +76,15 @@ func TestFraction(t *testing.T) {
 		p    ProgressInfo
 		want float64
 	}{
-		{Options{Strategy: "dpor"}, ProgressInfo{5000, 1000}, -1},
-		{Options{Strategy: "random"}, ProgressInfo{250, 1000}, 0.25},
-		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{50, 1000}, 0.5},
-		{Options{Strategy: "dpor", TimeoutMs: 4000}, ProgressInfo{50, 1000}, 0.25},
-		{Options{Strategy: "dpor", Executions: 100, TimeoutMs: 4000}, ProgressInfo{60, 1000}, 0.6},
-		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{500, 1000}, 1},
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 5000, ElapsedMs: 1000}, -1},
+		{Options{Strategy: "random"}, ProgressInfo{Executions: 250, ElapsedMs: 1000}, 0.25},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{Executions: 50, ElapsedMs: 1000}, 0.5},
+		{Options{Strategy: "dpor", TimeoutMs: 4000}, ProgressInfo{Executions: 50, ElapsedMs: 1000}, 0.25},
+		{Options{Strategy: "dpor", Executions: 100, TimeoutMs: 4000}, ProgressInfo{Executions: 60, ElapsedMs: 1000}, 0.6},
+		{Options{Strategy: "dpor", Executions: 100}, ProgressInfo{Executions: 500, ElapsedMs: 1000}, 1},
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 500, ElapsedMs: 1000, Estimate: 2000}, 0.25},
+		{Options{Strategy: "naive", TimeoutMs: 2000}, ProgressInfo{Executions: 500, ElapsedMs: 1000, Estimate: 2000}, 0.5},
+		{Options{Strategy: "dpor"}, ProgressInfo{Executions: 500, ElapsedMs: 1000, Estimate: 100}, 1},
 	} {
 		if got := Fraction(tc.o, tc.p); got != tc.want {
 			t.Errorf("Fraction(%+v, %+v) = %v, want %v", tc.o, tc.p, got, tc.want)
