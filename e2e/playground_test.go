@@ -116,7 +116,7 @@ func TestFindingInterleaving(t *testing.T) {
 	eval[bool](t, ctx, `(() => { [...document.querySelectorAll("#findings .finding")].find(f => f.querySelector(".kind").textContent === "DEADLOCK").querySelector(".show-trace").click(); return true })()`)
 	waitFor(t, ctx, `document.getElementById("lanes").dataset.state === "shown"`, runWait, "the interleaving")
 	if cols := eval[[]string](t, ctx, `[...document.querySelectorAll("#lanes th")].map(e => e.textContent)`); strings.Join(cols, ",") != "#,P0,P1" {
-		t.Errorf("swimlane columns %v, want #,P0,P1 (no RCU column: nothing ran on it)", cols)
+		t.Errorf("swimlane columns %v, want #,P0,P1 (no RCU column: the script cannot queue RCU callbacks)", cols)
 	}
 	rows := eval[int](t, ctx, `document.querySelectorAll("#lanes tbody tr").length`)
 	if rows != 2 {

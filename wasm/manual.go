@@ -89,17 +89,9 @@ func (m *manualMode) draw(st *protocol.SessionState) {
 	show(m.pane, true)
 	clear(m.threads)
 	m.btns = m.btns[:0]
-	rcuUsed := false
-	for _, e := range st.Events {
-		if e.Thread >= 0 && e.Thread < len(st.Threads) && st.Threads[e.Thread].Name == "RCU" {
-			rcuUsed = true
-		}
-	}
+	// The engine lists the RCU callback thread only for scripts that can
+	// queue RCU callbacks.
 	for _, th := range st.Threads {
-		th := th
-		if th.Name == "RCU" && !th.Enabled && !rcuUsed {
-			continue // a script that never queues callbacks
-		}
 		label := th.Name
 		switch th.Status {
 		case "ready":

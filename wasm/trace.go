@@ -119,16 +119,13 @@ func (v *traceView) show(tr *report.Trace, script, heading string, findings []pr
 	for _, g := range v.lay.Groups {
 		v.expanded[g.ID] = v.lay.DefaultExpanded(g.ID)
 	}
-	// Columns: every script thread, and RCU only if it took a step.
+	// Columns: every thread of the trace. The engine lists the RCU
+	// callback thread only when the script can queue RCU callbacks
+	// (kvfree_rcu(), pte_free_defer(), ...), so its column shows when
+	// it has something to say, even before a callback has run.
 	v.cols = nil
-	used := map[int]bool{}
-	for _, s := range tr.Steps {
-		used[s.Thread] = true
-	}
-	for i, name := range tr.Threads {
-		if name != "RCU" || used[i] {
-			v.cols = append(v.cols, i)
-		}
+	for i := range tr.Threads {
+		v.cols = append(v.cols, i)
 	}
 	end := tr.End
 	if end == "" {

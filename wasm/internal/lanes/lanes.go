@@ -70,11 +70,15 @@ func New(tr *report.Trace) *Layout {
 }
 
 // callKey identifies the call at depth d (1-based) of a stack: the call
-// sites of every frame up to it and the called function.
+// sites of every frame up to it, the called function and the call's
+// number (report.Frame.Call), so that two calls from one site, one after
+// the other (a loop), are two calls, not one.
 func callKey(stack []report.Frame, d int) string {
 	var b strings.Builder
 	for _, f := range stack[:d] {
 		b.WriteString(f.Func)
+		b.WriteByte('#')
+		b.WriteString(itoa(f.Call))
 		b.WriteByte('@')
 		b.WriteString(itoa(f.Line))
 		b.WriteByte(':')
@@ -82,6 +86,8 @@ func callKey(stack []report.Frame, d int) string {
 		b.WriteByte('/')
 	}
 	b.WriteString(stack[d].Func)
+	b.WriteByte('#')
+	b.WriteString(itoa(stack[d].Call))
 	return b.String()
 }
 

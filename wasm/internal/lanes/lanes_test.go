@@ -271,3 +271,67 @@ func TestEngineTraces(t *testing.T) {
 		t.Errorf("checked only %d traces over %d scenarios", checked, len(all))
 	}
 }
+
+// TestCallsFromOneSite lays out a real trace in which P0 calls a helper
+// twice from the same line (a loop): the two calls are two groups, told
+// apart by their call numbers (report.Frame.Call), not one group of six
+// steps.
+func TestCallsFromOneSite(t *testing.T) {
+	const src = `C loop
+
+{}
+
+void put(spinlock_t *l, int *x, int v)
+{
+	spin_lock(l);
+	WRITE_ONCE(*x, v);
+	spin_unlock(l);
+}
+
+P0(spinlock_t *l, int *x)
+{
+	int i;
+	for (i = 1; i <= 2; i++) {
+		put(l, x, i);
+	}
+}
+
+P1(int *x)
+{
+	int r0;
+	r0 = READ_ONCE(*x);
+}
+
+exists (1:r0=2)
+`
+	prog, _, err := sim.Compile("loop.litmus", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Explore(context.Background(), prog, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := ""
+	for _, s := range res.States {
+		if s.Satisfies {
+			tok = s.Token // P1 reads after both calls: P0's six steps run together
+		}
+	}
+	if tok == "" {
+		t.Fatal("no execution satisfies the condition")
+	}
+	tr, err := sim.Trace(context.Background(), prog, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New(tr)
+	var got []string
+	for _, g := range l.Groups {
+		got = append(got, fmt.Sprintf("%s/%s [%d-%d] part%d @%d", l.Trace.Threads[g.Thread], g.Func, g.First, g.Last, g.Part, g.Line))
+	}
+	want := "P0/put [0-2] part0 @16|P0/put [3-5] part0 @16"
+	if strings.Join(got, "|") != want {
+		t.Errorf("groups %s\nwant   %s", strings.Join(got, "|"), want)
+	}
+}
