@@ -174,7 +174,7 @@ func (o *odpor) run() {
 			o.step(d)
 		}
 		o.blockedRaces()
-		if e.opt.Estimate != nil && (e.res.Executions+1)%1024 == 0 {
+		if e.opt.Estimate != nil && (e.res.Executions+1)%16 == 0 {
 			o.progress()
 		}
 		e.observe(x)

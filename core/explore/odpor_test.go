@@ -230,3 +230,24 @@ func findingSet(r *Result) string {
 	sort.Strings(s)
 	return strings.Join(s, "\n")
 }
+
+// Progress estimates work under optimal too: 4 threads writing one
+// location twice have 8!/2!^4 = 2520 traces, all explored.
+func TestOptimalEstimate(t *testing.T) {
+	prog := mustCompile(t, `C w4
+{}
+P0(int *x) { WRITE_ONCE(*x, 1); WRITE_ONCE(*x, 2); }
+P1(int *x) { WRITE_ONCE(*x, 3); WRITE_ONCE(*x, 4); }
+P2(int *x) { WRITE_ONCE(*x, 5); WRITE_ONCE(*x, 6); }
+P3(int *x) { WRITE_ONCE(*x, 7); WRITE_ONCE(*x, 8); }
+exists (x=8)`)
+	var calls int
+	var last float64
+	r := run(t, prog, Options{Strategy: "optimal", Estimate: func(n int, total float64) {
+		calls++
+		last = total
+	}})
+	if r.Executions != 2520 || calls < 2 || last < 2048 {
+		t.Errorf("%d executions, %d estimates, last %.0f; want 2520 executions and estimates reaching at least 2048", r.Executions, calls, last)
+	}
+}
