@@ -109,6 +109,14 @@ func (e *Engine) Handle(req protocol.Request) {
 		resp = protocol.Response{Type: protocol.HTML, HTML: notes.Render(req.Script)}
 	case protocol.ListExamples:
 		resp = listExamples()
+	case protocol.GetScenario:
+		resp = getScenario(req)
+	case protocol.ListLessons:
+		resp = listLessons()
+	case protocol.GetLesson:
+		resp = getLesson(req)
+	case protocol.CheckExercise:
+		resp = checkExercise(req)
 	default:
 		resp = protocol.Response{Type: protocol.Error, Message: fmt.Sprintf("unknown request type %q", req.Type)}
 	}
@@ -184,8 +192,10 @@ func simOptions(o protocol.Options) sim.Options {
 }
 
 // explore runs one exploration for request id, posting progress, and
-// converts its result. prefix is the manual-mode schedule to extend.
-func (e *Engine) explore(id int, prog *compile.Program, o protocol.Options, prefix []int, warnings []protocol.Diag) protocol.Response {
+// converts its result. prefix is the manual-mode schedule to extend;
+// check, if not nil, checks the result against a lesson block's
+// expectation.
+func (e *Engine) explore(id int, prog *compile.Program, o protocol.Options, prefix []int, warnings []protocol.Diag, check func(*report.Result) *protocol.ExpectCheck) protocol.Response {
 	if err := o.Validate(); err != nil {
 		return protocol.Response{Type: protocol.Error, Message: err.Error()}
 	}
@@ -237,6 +247,9 @@ func (e *Engine) explore(id int, prog *compile.Program, o protocol.Options, pref
 	rr.ElapsedMs = time.Since(start).Milliseconds()
 	rr.Prefix = len(prefix)
 	rr.Warnings = warnings
+	if check != nil {
+		rr.Expect = check(res)
+	}
 	return protocol.Response{Type: protocol.Result, Result: rr}
 }
 
@@ -245,7 +258,7 @@ func (e *Engine) run(req protocol.Request) protocol.Response {
 	if err != nil {
 		return errorResp(ds, err)
 	}
-	return e.explore(req.ID, prog, req.Options, nil, ds)
+	return e.explore(req.ID, prog, req.Options, nil, ds, expectCheck(req))
 }
 
 // Convert turns a report.Result into what the page shows.

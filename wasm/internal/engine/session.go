@@ -109,5 +109,5 @@ func (e *Engine) cont(req protocol.Request) protocol.Response {
 	if s.End() != "running" {
 		return protocol.Response{Type: protocol.Error, Message: "the execution has ended (" + s.End() + "); undo a step to continue from an earlier point"}
 	}
-	return e.explore(req.ID, s.Prog, req.Options, s.Schedule(), nil)
+	return e.explore(req.ID, s.Prog, req.Options, s.Schedule(), nil, nil)
 }

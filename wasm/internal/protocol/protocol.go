@@ -28,6 +28,10 @@ const (
 	SessionStop     = "session.stop"     // end manual mode
 	Markdown        = "markdown"         // render Script (Markdown notes) to HTML
 	ListExamples    = "examples"         // list the Examples menu
+	GetScenario     = "scenario"         // the scenario named Script (a #scenario=NAME link), as Examples[0]
+	ListLessons     = "lessons"          // list the lessons
+	GetLesson       = "lesson"           // lesson number Lesson, rendered, with its blocks
+	CheckExercise   = "exercise.check"   // does the execution Token reach the goal of exercise Block of lesson Lesson?
 )
 
 // Response types.
@@ -40,7 +44,10 @@ const (
 	Session  = "session"  // the manual-mode state after a session request
 	Compiled = "compiled" // the diagnostics a Check asked for (Errors may be empty)
 	HTML     = "html"     // the rendering a Markdown asked for
-	Examples = "examples" // the list a ListExamples asked for
+	Examples = "examples" // the list a ListExamples (or the one scenario a GetScenario) asked for
+	Lessons  = "lessons"  // the list a ListLessons asked for
+	Lesson   = "lesson"   // the lesson a GetLesson asked for
+	Exercise = "exercise" // the verdict a CheckExercise asked for
 )
 
 // Request is one message from the page to the worker.
@@ -51,6 +58,11 @@ type Request struct {
 	Options Options `json:"options"`
 	Token   string  `json:"token,omitempty"`
 	Thread  int     `json:"thread,omitempty"`
+	// Lesson and Block name a lesson's runnable block (from 1): with
+	// GetLesson and CheckExercise, and with a Run of a block's code, whose
+	// result then says whether it meets the block's expectation.
+	Lesson int `json:"lesson,omitempty"`
+	Block  int `json:"block,omitempty"`
 }
 
 // Options are the exploration options the page offers. Zero values mean
@@ -98,17 +110,65 @@ func (o Options) Validate() error {
 
 // Response is one message from the worker to the page.
 type Response struct {
-	ID       int           `json:"id"`
-	Type     string        `json:"type"`
-	Progress *ProgressInfo `json:"progress,omitempty"`
-	Result   *RunResult    `json:"result,omitempty"`
-	Errors   []Diag        `json:"errors,omitempty"`
-	Message  string        `json:"message,omitempty"`
-	Trace    *report.Trace `json:"trace,omitempty"`
-	Session  *SessionState `json:"session,omitempty"`
-	Findings []Finding     `json:"findings,omitempty"` // a trace's findings, with their report text
-	HTML     string        `json:"html,omitempty"`
-	Examples []Example     `json:"examples,omitempty"`
+	ID       int            `json:"id"`
+	Type     string         `json:"type"`
+	Progress *ProgressInfo  `json:"progress,omitempty"`
+	Result   *RunResult     `json:"result,omitempty"`
+	Errors   []Diag         `json:"errors,omitempty"`
+	Message  string         `json:"message,omitempty"`
+	Trace    *report.Trace  `json:"trace,omitempty"`
+	Session  *SessionState  `json:"session,omitempty"`
+	Findings []Finding      `json:"findings,omitempty"` // a trace's findings, with their report text
+	HTML     string         `json:"html,omitempty"`
+	Examples []Example      `json:"examples,omitempty"`
+	Lessons  []LessonInfo   `json:"lessons,omitempty"`
+	Lesson   *LessonPage    `json:"lesson,omitempty"`
+	Exercise *ExerciseCheck `json:"exercise,omitempty"`
+}
+
+// LessonInfo is one entry of the list of lessons.
+type LessonInfo struct {
+	N     int    `json:"n"` // from 1: index.html#lesson=N
+	Title string `json:"title"`
+	Slug  string `json:"slug"`
+}
+
+// LessonPage is one lesson, rendered by package lessons (goldmark, raw
+// HTML disabled; ptlab's own text, never user input).
+type LessonPage struct {
+	N      int         `json:"n"`
+	Count  int         `json:"count"` // how many lessons there are
+	Title  string      `json:"title"`
+	Slug   string      `json:"slug"`
+	HTML   string      `json:"html"` // the body and its list of sources; blocks are div.litmus-block#lesson-N-block-K
+	Blocks []BlockInfo `json:"blocks"`
+}
+
+// BlockInfo is one runnable block of a lesson.
+type BlockInfo struct {
+	Index    int    `json:"index"` // from 1: embed.html#lesson=N&block=K
+	Kind     string `json:"kind"`  // "run" or "exercise"
+	Name     string `json:"name"`
+	Code     string `json:"code"`
+	Expect   string `json:"expect,omitempty"` // run blocks: as in the info string, e.g. "Sometimes,clean"
+	Goal     string `json:"goal,omitempty"`   // exercises: "exists" or "finding:KIND"
+	Describe string `json:"describe"`         // the expectation or goal in words
+}
+
+// ExerciseCheck says whether a manual-mode execution reaches an
+// exercise's goal.
+type ExerciseCheck struct {
+	Met      bool   `json:"met"`
+	Goal     string `json:"goal"`     // "exists" or "finding:KIND"
+	Describe string `json:"describe"` // the goal in words
+}
+
+// ExpectCheck says whether a run of a lesson block meets the block's
+// expectation.
+type ExpectCheck struct {
+	Met      bool   `json:"met"`
+	Describe string `json:"describe"`          // the expectation in words
+	Problem  string `json:"problem,omitempty"` // what differs, when not met
 }
 
 // Example is one entry of the Examples menu.
@@ -140,23 +200,24 @@ type ProgressInfo struct {
 
 // RunResult is an exploration's result as the page shows it.
 type RunResult struct {
-	Name        string    `json:"name"`
-	Text        string    `json:"text"`        // the herd-style text the CLI prints
-	Condition   string    `json:"condition"`   // "exists (…)", or "" without a condition
-	Verdict     string    `json:"verdict"`     // "Never", "Sometimes", "Always", or ""
-	Observation string    `json:"observation"` // "Observation NAME VERDICT P N"
-	Exploration string    `json:"exploration"` // "Explored N executions (dpor): exhaustive; …"
-	Executions  int       `json:"executions"`
-	Exhaustive  bool      `json:"exhaustive"`
-	StopReason  string    `json:"stop_reason"`
-	Cancelled   bool      `json:"cancelled"` // the user stopped the run: the result is partial
-	Strategy    string    `json:"strategy"`
-	Note        string    `json:"note"`
-	States      []State   `json:"states"`
-	Findings    []Finding `json:"findings"`
-	Warnings    []Diag    `json:"warnings"`
-	ElapsedMs   int64     `json:"elapsed_ms"`
-	Prefix      int       `json:"prefix"` // steps forced by manual mode before exploring
+	Name        string       `json:"name"`
+	Text        string       `json:"text"`        // the herd-style text the CLI prints
+	Condition   string       `json:"condition"`   // "exists (…)", or "" without a condition
+	Verdict     string       `json:"verdict"`     // "Never", "Sometimes", "Always", or ""
+	Observation string       `json:"observation"` // "Observation NAME VERDICT P N"
+	Exploration string       `json:"exploration"` // "Explored N executions (dpor): exhaustive; …"
+	Executions  int          `json:"executions"`
+	Exhaustive  bool         `json:"exhaustive"`
+	StopReason  string       `json:"stop_reason"`
+	Cancelled   bool         `json:"cancelled"` // the user stopped the run: the result is partial
+	Strategy    string       `json:"strategy"`
+	Note        string       `json:"note"`
+	States      []State      `json:"states"`
+	Findings    []Finding    `json:"findings"`
+	Warnings    []Diag       `json:"warnings"`
+	ElapsedMs   int64        `json:"elapsed_ms"`
+	Prefix      int          `json:"prefix"`           // steps forced by manual mode before exploring
+	Expect      *ExpectCheck `json:"expect,omitempty"` // for a Run naming a lesson block: its expectation, checked
 }
 
 // State is one distinct final state and its witness.
