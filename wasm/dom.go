@@ -21,7 +21,8 @@ type elem struct{ v js.Value }
 // event is a DOM event.
 type event struct{ v js.Value }
 
-var document = js.Global().Get("document")
+// document is the document's js.Value (see window.go).
+var document = doc.Underlying()
 
 func wrap(v js.Value) *elem {
 	if !v.Truthy() {

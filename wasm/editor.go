@@ -5,7 +5,6 @@ package main
 import (
 	"strconv"
 	"strings"
-	"syscall/js"
 
 	"github.com/ptlab/ptlab/wasm/internal/highlight"
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
@@ -67,7 +66,7 @@ func newEditor() *editor {
 			// Insert a tab (kernel style) instead of leaving the editor;
 			// execCommand keeps the browser's undo history.
 			k.PreventDefault()
-			js.Global().Get("document").Call("execCommand", "insertText", false, "\t")
+			document.Call("execCommand", "insertText", false, "\t")
 		}
 	})
 	return ed

@@ -3,37 +3,34 @@
 package main
 
 import (
-	"syscall/js"
 	"time"
-
-	"github.com/ptlab/ptlab/wasm/internal/share"
 )
 
-// startEmbed wires embed.html: the script comes from the fragment; the
-// "open in playground" link carries the editor's current text.
+// startEmbed wires embed.html: the script comes from the fragment (a
+// share link, or a lesson block: embed.html#lesson=N&block=K); the "open
+// in playground" link carries the editor's current text, or the lesson
+// block while its code is unchanged.
 func (p *page) startEmbed() {
-	if !p.loadFragment(true) {
+	if !p.routeEmbed(true) {
 		p.setStatus("Ready. (This embed has no script in its link.)")
 	}
-	link := byID("open-playground")
-	update := func() {
-		if link != nil {
-			link.SetAttribute("href", "index.html#"+share.Encode(share.State{Script: p.ed.text()}))
-		}
-	}
-	update()
+	p.updateEmbedLink()
 	var pending *time.Timer
 	p.ed.ta.AddEventListener("input", false, func(*event) {
 		if pending != nil {
 			pending.Stop()
 		}
-		pending = time.AfterFunc(300*time.Millisecond, update)
+		pending = time.AfterFunc(300*time.Millisecond, p.updateEmbedLink)
 	})
-	js.Global().Get("window").Call("addEventListener", "hashchange", js.FuncOf(func(js.Value, []js.Value) any {
-		go func() {
-			p.loadFragment(false)
-			update()
-		}()
-		return nil
-	}))
+	onWindow("hashchange", func() {
+		p.routeEmbed(false)
+		p.updateEmbedLink()
+	})
+}
+
+// updateEmbedLink points "open in playground" at what the editor holds.
+func (p *page) updateEmbedLink() {
+	if link := byID("open-playground"); link != nil {
+		link.SetAttribute("href", p.embedLink())
+	}
 }

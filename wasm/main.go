@@ -40,8 +40,7 @@ func main() {
 // interactive: it sets body[data-ready="1"] and, for startup
 // measurements, body[data-ready-ms], the milliseconds since navigation.
 func markReady() {
-	body := js.Global().Get("document").Get("body")
-	ds := body.Get("dataset")
+	ds := document.Get("body").Get("dataset")
 	ds.Set("readyMs", math.Round(perfNow()))
 	ds.Set("ready", "1")
 }

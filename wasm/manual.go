@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
 )
@@ -17,12 +18,21 @@ type manualMode struct {
 	p                          *page
 	pane, threads, state, fnds *elem
 	undo, cont, stop, strategy *elem
+	goal                       *elem // the exercise's goal and verdict
 
 	active bool
 	script string // the script the session is for
 	st     *protocol.SessionState
 	busy   bool // a request or a continue is under way
 	btns   []threadButton
+	ex     *exerciseRef // the lesson exercise being solved, or nil
+}
+
+// exerciseRef is a lesson's exercise, solved in manual mode.
+type exerciseRef struct {
+	lesson int
+	title  string
+	block  protocol.BlockInfo
 }
 
 type threadButton struct {
@@ -33,7 +43,7 @@ type threadButton struct {
 func newManualMode(p *page) *manualMode {
 	m := &manualMode{p: p, pane: byID("manual-pane"), threads: byID("manual-threads"), state: byID("manual-state"),
 		fnds: byID("manual-findings"), undo: byID("manual-undo"), cont: byID("manual-continue"),
-		stop: byID("manual-stop"), strategy: byID("manual-strategy")}
+		stop: byID("manual-stop"), strategy: byID("manual-strategy"), goal: byID("manual-goal")}
 	if m.pane == nil {
 		return nil
 	}
@@ -50,8 +60,72 @@ func (m *manualMode) start() {
 		return
 	}
 	m.script = m.p.ed.text()
+	if m.ex != nil && m.ex.block.Code != m.script {
+		m.ex = nil // the editor no longer holds the exercise
+	}
 	m.active = true
 	m.request(protocol.Request{Type: protocol.SessionStart, Script: m.script})
+}
+
+// startExercise starts manual mode on a lesson's exercise, whose code
+// the editor holds. When the execution ends, the worker checks it
+// against the exercise's goal and the page says whether it was reached.
+func (m *manualMode) startExercise(ex *exerciseRef) {
+	if m == nil {
+		return
+	}
+	m.ex = ex
+	m.start()
+}
+
+// showGoal shows the exercise's goal while the execution runs, and once
+// it has ended, asks the worker whether it reached the goal
+// (lessons.Block.CheckExecution on the session's token).
+func (m *manualMode) showGoal(st *protocol.SessionState) {
+	ex := m.ex
+	if ex == nil || m.goal == nil {
+		show(m.goal, false)
+		return
+	}
+	show(m.goal, true)
+	goal := goalText(ex.block.Goal)
+	if st.End == "running" {
+		m.setGoal("running", fmt.Sprintf("Exercise of lesson %d: find an interleaving that ends with %s. Pick the threads one step at a time; the page checks the execution when it ends.", ex.lesson, goal))
+		return
+	}
+	m.setGoal("checking", "The execution has ended ("+st.End+"): checking it against the exercise's goal…")
+	tok := st.Token
+	m.p.eng.send(protocol.Request{Type: protocol.CheckExercise, Lesson: ex.lesson, Block: ex.block.Index, Token: tok}, func(r protocol.Response) {
+		if m.ex != ex || m.st == nil || m.st.Token != tok {
+			return // the reader has moved on
+		}
+		switch {
+		case r.Type == protocol.Exercise && r.Exercise.Met:
+			m.setGoal("solved", fmt.Sprintf("✓ Exercise solved! This interleaving ends with %s: the goal of lesson %d's exercise. Step back with Undo to explore other orders, or read on.", goal, ex.lesson))
+			m.p.setStatus(fmt.Sprintf("Exercise of lesson %d solved.", ex.lesson))
+			m.p.lessons.solved(ex.lesson, ex.block.Index)
+		case r.Type == protocol.Exercise:
+			m.setGoal("missed", fmt.Sprintf("Not yet: this execution ended (%s) without %s. Undo some steps and try another order.", st.End, goal))
+		default:
+			m.setGoal("error", "The exercise could not be checked: "+r.Message)
+		}
+	})
+}
+
+// setGoal shows the goal line in state ("running", "checking", "solved",
+// "missed", "error"); body[data-exercise] carries it for tests.
+func (m *manualMode) setGoal(state, text string) {
+	m.goal.SetTextContent(text)
+	m.goal.Class().SetString("manual-goal " + state)
+	setData(body(), "exercise", state)
+}
+
+// goalText words an exercise goal ("finding:lost-pte", "exists").
+func goalText(goal string) string {
+	if k, ok := strings.CutPrefix(goal, "finding:"); ok {
+		return "a " + k + " finding"
+	}
+	return "a final state that satisfies the exists clause"
 }
 
 // request sends a session request and draws the answer.
@@ -130,6 +204,7 @@ func (m *manualMode) draw(st *protocol.SessionState) {
 	m.state.SetTextContent(fmt.Sprintf("%d step%s taken · %s · token %s", st.Steps, plural(st.Steps), end, st.Token))
 	setData(m.pane, "steps", strconv.Itoa(st.Steps))
 	setData(m.pane, "end", st.End)
+	m.showGoal(st)
 	m.p.renderFindings(m.script, st.Findings, m.fnds)
 	if len(st.Findings) == 0 {
 		clear(m.fnds)
@@ -173,7 +248,7 @@ func (m *manualMode) continueRun() {
 	}
 	o.Strategy = value(m.strategy)
 	m.p.explore(protocol.Request{Type: protocol.SessionContinue, Options: o},
-		fmt.Sprintf("Continued with %s from the %d step%s taken in manual mode.", o.Strategy, m.st.Steps, plural(m.st.Steps)))
+		fmt.Sprintf("Continued with %s from the %d step%s taken in manual mode.", o.Strategy, m.st.Steps, plural(m.st.Steps)), nil)
 }
 
 // leave ends manual mode, saying why in the status line.
@@ -183,7 +258,9 @@ func (m *manualMode) leave(why string) {
 	}
 	m.active = false
 	m.st = nil
+	m.ex = nil
 	show(m.pane, false)
+	show(m.goal, false)
 	m.p.eng.send(protocol.Request{Type: protocol.SessionStop}, func(protocol.Response) {})
 	if why != "" {
 		m.p.setStatus(why)

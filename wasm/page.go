@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall/js"
 	"time"
 
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
@@ -16,12 +15,13 @@ import (
 type page struct {
 	embed bool // embed.html: no storage, no experiments, no manual mode
 
-	ed     *editor
-	eng    *engine
-	store  *store // nil when IndexedDB is unavailable (and in embed mode)
-	trace  *traceView
-	manual *manualMode
-	exps   *experiments
+	ed      *editor
+	eng     *engine
+	store   *store // nil when IndexedDB is unavailable (and in embed mode)
+	trace   *traceView
+	manual  *manualMode
+	exps    *experiments
+	lessons *lessonPane // nil on the embed page
 
 	run, cancelBtn, manualBtn *elem
 	status, output, summary   *elem
@@ -38,11 +38,12 @@ type page struct {
 	lastScript string              // the script it is for
 	msgAct     func()              // the message bar's action
 	checkGen   int                 // generation of the pending background check
+	loaded     *loadedBlock        // the lesson block last loaded into the editor
 }
 
 func newPage() *page {
 	p := &page{
-		embed:         js.Global().Get("document").Get("body").Get("dataset").Get("mode").String() == "embed",
+		embed:         document.Get("body").Get("dataset").Get("mode").String() == "embed",
 		run:           byID("run"),
 		cancelBtn:     byID("cancel"),
 		manualBtn:     byID("manual"),
@@ -104,19 +105,18 @@ func (p *page) start() {
 	}
 }
 
-// startPlayground restores the editor (from a share link, or the draft),
-// then wires storage, experiments, examples, sharing and manual mode.
+// startPlayground opens what the URL asks for (a lesson, a scenario, a
+// share link) or restores the editor's draft and the lesson where the
+// reader stopped, then wires storage, experiments, lessons, examples,
+// sharing and manual mode.
 func (p *page) startPlayground() {
 	p.store = openStore(p)
 	p.manual = newManualMode(p)
 	p.exps = newExperiments(p)
-	if !p.loadFragment(true) {
-		p.restoreDraft()
-	}
-	js.Global().Get("window").Call("addEventListener", "hashchange", js.FuncOf(func(js.Value, []js.Value) any {
-		go p.loadFragment(false)
-		return nil
-	}))
+	p.lessons = newLessonPane(p)
+	p.lessons.restore()
+	p.route(true)
+	onWindow("hashchange", func() { p.route(false) })
 	p.wireExamples()
 	p.wireShare()
 	setDisabled(p.manualBtn, false)
@@ -124,7 +124,7 @@ func (p *page) startPlayground() {
 }
 
 func body() *elem {
-	return wrap(js.Global().Get("document").Get("body"))
+	return wrap(document.Get("body"))
 }
 
 func (p *page) setStatus(s string) {
@@ -188,7 +188,7 @@ func (p *page) edited() {
 // wireTabs makes every .tabs bar switch the .tabpane siblings of its
 // pane.
 func wireTabs() {
-	tabs := js.Global().Get("document").Call("querySelectorAll", ".tab")
+	tabs := document.Call("querySelectorAll", ".tab")
 	for i := 0; i < tabs.Length(); i++ {
 		t := wrap(tabs.Index(i))
 		name := t.GetAttribute("data-tab")
@@ -198,8 +198,7 @@ func wireTabs() {
 
 // selectTab shows pane name and hides its siblings.
 func selectTab(name string) {
-	d := js.Global().Get("document")
-	tab := d.Call("querySelector", `.tab[data-tab="`+name+`"]`)
+	tab := document.Call("querySelector", `.tab[data-tab="`+name+`"]`)
 	if !tab.Truthy() {
 		return
 	}

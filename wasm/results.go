@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
+	"github.com/ptlab/ptlab/wasm/internal/reader"
 )
 
 // cancelGrace is how long Cancel waits for the engine's partial result
@@ -22,13 +23,34 @@ func (p *page) runScript() {
 		p.showMessage("Cannot run: "+err.Error(), "", nil)
 		return
 	}
-	p.explore(protocol.Request{Type: protocol.Run, Script: p.ed.text(), Options: o}, "")
+	req := protocol.Request{Type: protocol.Run, Script: p.ed.text(), Options: o}
+	if lb := p.loadedFor(req.Script); lb != nil && lb.block.Kind == "run" {
+		// The editor holds a lesson block, unchanged: the result says
+		// whether it meets the lesson's expectation.
+		req.Lesson, req.Block = lb.lesson, lb.block.Index
+	}
+	p.explore(req, "", nil)
+}
+
+// runBlock runs block b of lesson n as the lesson does (exhaustive DPOR,
+// the default options), then opens the interleaving that shows what the
+// lesson expects, in the results pane beside the lesson's text.
+func (p *page) runBlock(n int, b protocol.BlockInfo) {
+	req := protocol.Request{Type: protocol.Run, Script: b.Code, Options: protocol.DefaultOptions(), Lesson: n, Block: b.Index}
+	what := fmt.Sprintf("Lesson %d, block %d, run with the default options.", n, b.Index)
+	p.explore(req, what, func(res *protocol.RunResult) {
+		tok, heading := reader.Witness(res, b.Expect)
+		if tok == "" {
+			return
+		}
+		p.openTrace(b.Code, tok, fmt.Sprintf("Lesson %d, block %d · %s", n, b.Index, heading))
+	})
 }
 
 // explore sends an exploration request (a run, or a manual-mode
-// continue) and shows its progress and result. what describes a
-// continue in the summary.
-func (p *page) explore(req protocol.Request, what string) {
+// continue) and shows its progress and result. what describes the run
+// in the summary; then, if not nil, runs after the result is shown.
+func (p *page) explore(req protocol.Request, what string, then func(*protocol.RunResult)) {
 	p.mu.Lock()
 	if p.runID != 0 {
 		p.mu.Unlock()
@@ -65,6 +87,12 @@ func (p *page) explore(req protocol.Request, what string) {
 		case protocol.Result:
 			p.finishRun()
 			p.showResult(src, req.Options, r.Result, what)
+			if req.Lesson > 0 {
+				p.lessons.blockRan(req.Lesson, req.Block, r.Result.Expect)
+			}
+			if then != nil {
+				then(r.Result)
+			}
 		case protocol.Error:
 			p.finishRun()
 			p.showRunError(r)
@@ -181,6 +209,13 @@ func (p *page) showResult(src string, o protocol.Options, res *protocol.RunResul
 	p.summary.AppendChild(head)
 	if what != "" {
 		p.summary.AppendChild(mk("p", "muted", what))
+	}
+	if x := res.Expect; x != nil {
+		if x.Met {
+			p.summary.AppendChild(mk("p", "expect ok", "✓ As the lesson says: "+strings.TrimPrefix(x.Describe, "Expected: ")))
+		} else {
+			p.summary.AppendChild(mk("p", "expect bad", "✗ Not as the lesson says ("+strings.TrimPrefix(x.Describe, "Expected: ")+"): "+x.Problem+"."))
+		}
 	}
 	p.summary.AppendChild(mk("p", "observation", res.Observation))
 	expl := mk("p", "exploration", res.Exploration)

@@ -5,24 +5,12 @@ package main
 import (
 	"html"
 	"strings"
-	"syscall/js"
 
 	"github.com/ptlab/ptlab/wasm/internal/share"
 )
 
 // Share links carry the script, and optionally the interleaving shown, in
 // the URL fragment (package share): nothing goes to a server.
-
-// baseURL is the page's URL without fragment and file name, ending in
-// "/".
-func baseURL() string {
-	loc := js.Global().Get("location")
-	u := loc.Get("origin").String() + loc.Get("pathname").String()
-	if i := strings.LastIndexByte(u, '/'); i >= 0 {
-		u = u[:i+1]
-	}
-	return u
-}
 
 // wireShare wires the Share and Embed code buttons.
 func (p *page) wireShare() {
@@ -69,30 +57,19 @@ func (p *page) wireShare() {
 	setDisabled(byID("embed-code"), false)
 }
 
-// copyText puts s on the clipboard if the browser allows it.
-func copyText(s string) {
-	nav := js.Global().Get("navigator")
-	if cb := nav.Get("clipboard"); cb.Truthy() {
-		pr := cb.Call("writeText", s)
-		pr.Call("catch", js.FuncOf(func(js.Value, []js.Value) any { return nil }))
-	}
-}
-
 // loadFragment opens the share link in the URL fragment, if any, and
 // reports whether there was one. The text it replaces (at startup, the
 // saved draft) is kept and can be restored. A broken link leaves the
 // editor empty and says what is wrong.
 func (p *page) loadFragment(startup bool) bool {
-	loc := js.Global().Get("location")
-	frag := loc.Get("hash").String()
-	st, ok, err := share.Decode(frag)
+	st, ok, err := share.Decode(fragment())
 	if !ok {
 		return false
 	}
 	if !p.embed {
 		// Drop the fragment, so a reload shows the autosaved draft (the
 		// user's later edits) rather than the link's original text.
-		js.Global().Get("history").Call("replaceState", js.Null(), "", loc.Get("pathname").String()+loc.Get("search").String())
+		replaceFragment("")
 	}
 	saved := p.ed.text()
 	if startup {

@@ -14,20 +14,25 @@ import (
 	"github.com/hack-pad/go-indexeddb/idb"
 
 	"github.com/ptlab/ptlab/wasm/internal/experiment"
+	"github.com/ptlab/ptlab/wasm/internal/reader"
 )
 
-// The playground's IndexedDB database "ptlab" holds two object stores:
-// "drafts" (the editor's autosaved text under key "editor", and the text
-// a load replaced under "previous") and "experiments" (one record per
-// saved experiment, keyed by its id; see package experiment). Records are
-// stored as plain objects parsed from the JSON that package experiment
-// writes, and read back through it, so a record that does not decode is
+// The playground's IndexedDB database "ptlab" holds three object
+// stores: "drafts" (the editor's autosaved text under key "editor", and
+// the text a load replaced under "previous"), "experiments" (one record
+// per saved experiment, keyed by its id; see package experiment) and
+// "progress" (where the reader stopped in the lessons and the exercises
+// solved, under key "reader"; see package reader). Records are stored as
+// plain objects parsed from the JSON that packages experiment and reader
+// write, and read back through them, so a record that does not decode is
 // reported, never silently used or dropped.
 const (
 	dbName        = "ptlab"
-	dbVersion     = 2
+	dbVersion     = 3
 	draftsStore   = "drafts"
 	expStore      = "experiments"
+	progressStore = "progress"
+	positionKey   = "reader"
 	draftKey      = "editor"
 	previousKey   = "previous"
 	draftSchema   = 1
@@ -88,6 +93,11 @@ func openDB(ctx context.Context) (db *idb.Database, err error) {
 		}
 		if oldVersion < 2 {
 			if _, err := db.CreateObjectStore(expStore, idb.ObjectStoreOptions{}); err != nil {
+				return err
+			}
+		}
+		if oldVersion < 3 {
+			if _, err := db.CreateObjectStore(progressStore, idb.ObjectStoreOptions{}); err != nil {
 				return err
 			}
 		}
@@ -212,6 +222,61 @@ func (s *store) autosave() {
 			setData(body(), "draft", "error")
 		}
 	}
+}
+
+// getPosition returns where the reader stopped in the lessons; ok is
+// false when nothing was saved yet.
+func (s *store) getPosition() (pos reader.Position, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadOnly, progressStore)
+	if err != nil {
+		return pos, false, err
+	}
+	st, err := txn.ObjectStore(progressStore)
+	if err != nil {
+		return pos, false, err
+	}
+	req, err := st.Get(js.ValueOf(positionKey))
+	if err != nil {
+		return pos, false, err
+	}
+	v, err := req.Await(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return pos, false, err
+	}
+	if v.IsUndefined() {
+		return pos, false, nil
+	}
+	raw, err := stringify(js.Global().Get("JSON"), v)
+	if err != nil {
+		return pos, false, errors.New("the saved reading position is not plain data")
+	}
+	pos, err = reader.Decode([]byte(raw))
+	return pos, err == nil, err
+}
+
+// putPosition saves where the reader stopped and waits for the commit.
+func (s *store) putPosition(pos reader.Position) error {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, progressStore)
+	if err != nil {
+		return err
+	}
+	st, err := txn.ObjectStore(progressStore)
+	if err != nil {
+		return err
+	}
+	pos.SavedAt = now()
+	v := js.Global().Get("JSON").Call("parse", string(reader.Encode(pos)))
+	if _, err := st.PutKey(js.ValueOf(positionKey), v); err != nil {
+		return err
+	}
+	return txn.Await(ctx)
 }
 
 // experimentProblem is a stored record that could not be read.
@@ -368,13 +433,15 @@ func (p *page) restoreDraft() {
 }
 
 // replaceText puts text in the editor for a load (an example, an
-// experiment, a share link). The text it replaces is kept in memory and
-// in the drafts store, and the message bar offers to bring it back.
+// experiment, a share link, a lesson block). The text it replaces is kept
+// in memory and in the drafts store, and the message bar offers to bring
+// it back, unless it is a lesson block's code, unedited (the lesson still
+// has it).
 func (p *page) replaceText(text, what string) {
 	old := p.ed.text()
 	p.ed.setText(text)
 	p.edited()
-	if old == text || strings.TrimSpace(old) == "" {
+	if old == text || strings.TrimSpace(old) == "" || p.isBlockCode(old) {
 		p.setStatus(what)
 		return
 	}
