@@ -109,12 +109,15 @@ type odpor struct {
 	predClock []uint32
 	cands     []int32
 	rev       []bool
+	exits     []int32 // the section exits the event whose races are handled waits for
+	queued    int32   // the kvfree_rcu() that queued it, for a callback (else -1)
 	seq       []velem
 	fpBuf     []machine.Access
 
 	misses int // wakeup sequences that did not run as predicted (engine bugs)
 
-	est []node // the search path in dpor's form, for progress estimates
+	est  []node     // the search path in dpor's form, for progress estimates
+	bufs []depthBuf // per depth
 
 	// Memory written by each event of the current execution (snapshots
 	// do not keep memory): wstart[k] indexes the cells event k wrote,
@@ -122,6 +125,12 @@ type odpor struct {
 	wstart []int32
 	wvals  []cellValue
 	init   []machine.Value
+}
+
+// depthBuf is storage reused by the successive nodes at one depth.
+type depthBuf struct {
+	sleep, done []sleeper
+	fps         []machine.Access // footprints of the done branches
 }
 
 type cellValue struct {
@@ -196,7 +205,13 @@ func (o *odpor) newNode(d int) bool {
 	if d > 0 {
 		parent := &o.stack[d-1]
 		nd.wut, parent.down = parent.down, nil
-		nd.sleep = append(nd.sleep, o.nextSl...)
+		for len(o.bufs) <= d {
+			o.bufs = append(o.bufs, depthBuf{})
+		}
+		b := &o.bufs[d]
+		nd.sleep = append(b.sleep[:0], o.nextSl...)
+		nd.done = b.done[:0]
+		b.fps = b.fps[:0]
 		for _, s := range nd.sleep {
 			nd.sleepM |= 1 << uint(s.t)
 		}
@@ -290,9 +305,7 @@ func (o *odpor) blockedRaces() {
 			continue
 		}
 		o.fpBuf = x.world.Footprint(p, &t.Pending, o.fpBuf[:0])
-		fp := append([]machine.Access(nil), o.fpBuf...)
-		pc := append([]uint32(nil), x.tclock[p*x.n:p*x.n+x.n]...)
-		o.races(int32(len(x.events)), p, &t.Pending, fp, pc)
+		o.races(int32(len(x.events)), p, &t.Pending, o.fpBuf, x.tclock[p*x.n:p*x.n+x.n])
 	}
 }
 
@@ -303,15 +316,20 @@ func (o *odpor) backtrack() bool {
 	for len(o.stack) > 0 {
 		d := len(o.stack) - 1
 		nd := &o.stack[d]
-		if d < len(x.events) {
+		if d < len(x.events) && d < len(o.bufs) {
 			ev := &x.events[d]
-			fp := append([]machine.Access(nil), x.accs[ev.acc[0]:ev.acc[1]]...)
-			nd.done = append(nd.done, sleeper{t: nd.chosen, fp: fp})
+			b := &o.bufs[d]
+			start := len(b.fps)
+			b.fps = append(b.fps, x.accs[ev.acc[0]:ev.acc[1]]...)
+			nd.done = append(nd.done, sleeper{t: nd.chosen, fp: b.fps[start:len(b.fps):len(b.fps)]})
 		}
 		nd.doneM |= 1 << uint(nd.chosen)
 		nd.down = nil
 		if d >= len(o.e.opt.Prefix) && o.fromTree(nd) {
 			return true
+		}
+		if d < len(o.bufs) {
+			o.bufs[d].sleep, o.bufs[d].done = nd.sleep, nd.done // keep the storage
 		}
 		o.stack = o.stack[:d]
 	}
@@ -342,6 +360,28 @@ func (o *odpor) races(n int32, q int, op *machine.Op, fp []machine.Access, pc []
 		return
 	}
 	slices.Sort(cands)
+	// What event n waits for: the section exits (a callback, or the end
+	// of a grace period) and, for a callback, the kvfree_rcu() that
+	// queued it.
+	o.exits, o.queued = o.exits[:0], -1
+	if int(n) < len(x.events) {
+		for _, w := range x.events[n].Waits {
+			o.exits = append(o.exits, x.exitOf(w, n))
+		}
+		if op.Kind == machine.OpRCUCallback {
+			k := x.events[n].index
+			for j := int32(0); j < n; j++ {
+				ev := &x.events[j]
+				if ev.Op.Kind == machine.OpFreeRCU && ev.Op.Addr.IsPtr() && ev.Op.Addr.Object() < len(x.prog.Layout.Objects) {
+					if k == 0 {
+						o.queued = j
+						break
+					}
+					k--
+				}
+			}
+		}
+	}
 	rev := o.rev[:0]
 	for _, j := range cands {
 		rev = append(rev, o.reversible(j, n, q, op))
@@ -447,25 +487,15 @@ func (o *odpor) reversible(i, n int32, q int, op *machine.Op) bool {
 		if int(n) >= len(x.events) {
 			return false
 		}
-		// It runs the callback queued by the k-th kvfree_rcu(), which
-		// must be there, as must the exits it waits for.
-		k := x.events[n].index
-		f := int32(-1)
-		for j := int32(0); j < n; j++ {
-			ev := &x.events[j]
-			if ev.Op.Kind == machine.OpFreeRCU && ev.Op.Addr.IsPtr() && ev.Op.Addr.Object() < len(x.prog.Layout.Objects) {
-				if k == 0 {
-					f = j
-					break
-				}
-				k--
-			}
-		}
+		// It runs the callback queued by the k-th kvfree_rcu() (the
+		// queue is FIFO), which must be there, as must the exits it
+		// waits for.
+		f := o.queued
 		if f < 0 || f >= i && (f == i || x.hb(i, x.clock(f))) {
 			return false
 		}
-		for _, w := range x.events[n].Waits {
-			if j := x.exitOf(w, n); j >= i && (j == i || x.hb(i, x.clock(j))) {
+		for _, j := range o.exits {
+			if j >= i && (j == i || x.hb(i, x.clock(j))) {
 				return false
 			}
 		}
@@ -499,13 +529,17 @@ func (o *odpor) predict(i, n int32, q int, op *machine.Op, fp []machine.Access) 
 		}
 		return o.stateAt(fp[0].Loc, i, n).Footprint(q, op, nil)
 	case machine.OpSRCUUnlock:
-		out := append([]machine.Access(nil), fp...)
-		for _, a := range o.snaps[i].world.Footprint(q, op, nil) {
-			if !slices.Contains(out, a) {
-				out = append(out, a)
+		// It names the section of the srcu_read_lock() that returned
+		// its token: if that one is not there, it ends no section.
+		for c := int32(0); c < n; c++ {
+			ev := &x.events[c]
+			if ev.Op.Kind == machine.OpSRCULock && ev.Ret == op.Arg && ev.Op.Addr == op.Addr {
+				if c == i || c > i && x.hb(i, x.clock(c)) {
+					return o.snaps[i].world.Footprint(q, op, nil)
+				}
+				break
 			}
 		}
-		return out
 	}
 	return append([]machine.Access(nil), fp...)
 }
@@ -549,11 +583,9 @@ func (o *odpor) reverse(i, n int32, q int, op *machine.Op, fp []machine.Access, 
 			join(o.predClock, x.clock(s.idx))
 		}
 	}
-	if int(n) < len(x.events) {
-		for _, w := range x.events[n].Waits {
-			if j := x.exitOf(w, n); j > i && !x.hb(i, x.clock(j)) {
-				join(o.predClock, x.clock(j))
-			}
+	for _, j := range o.exits {
+		if j > i && !x.hb(i, x.clock(j)) {
+			join(o.predClock, x.clock(j))
 		}
 	}
 	seq = append(seq, velem{idx: -1, t: int8(q), fp: pfp})
@@ -649,6 +681,18 @@ func (o *odpor) insert(kids *[]*wnode, seq []velem) {
 
 // subset reports whether every access of a is in b.
 func subset(a, b []machine.Access) bool {
+	if len(a) == len(b) {
+		same := true
+		for i := range a {
+			if a[i] != b[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
 	for _, x := range a {
 		if !slices.Contains(b, x) {
 			return false

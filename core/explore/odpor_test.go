@@ -124,6 +124,13 @@ exists (0:r0=2)`},
 P0(struct srcu_struct *s, int *x, int *y) { int r0; int r1; int r2; r0 = srcu_read_lock(s); r1 = READ_ONCE(*x); r2 = READ_ONCE(*y); srcu_read_unlock(s, r0); }
 P1(struct srcu_struct *s, int *x, int *y) { WRITE_ONCE(*x, 1); synchronize_srcu(s); WRITE_ONCE(*y, 1); }
 exists (0:r1=0 /\ 0:r2=1)`},
+	{"srcu-cross-thread", `C srcu2
+{}
+P0(struct srcu_struct *s, int *x, int *t) { int r0; int r1; r0 = srcu_down_read(s); WRITE_ONCE(*t, r0); r1 = READ_ONCE(*x); }
+P1(struct srcu_struct *s, int *t) { int r0; r0 = READ_ONCE(*t); if (r0) srcu_up_read(s, r0); }
+P2(struct srcu_struct *s, int *x) { WRITE_ONCE(*x, 1); synchronize_srcu(s); }
+P3(struct srcu_struct *s) { srcu_up_read(s, 1001); }
+exists (0:r1=0)`},
 	{"cmpxchg-counters", `C cmpxchg
 {}
 P0(int *x) { int r0; r0 = cmpxchg(x, 0, 1); }

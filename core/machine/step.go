@@ -184,11 +184,11 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		}
 	case OpSRCUUnlock:
 		if dom, ok := w.domain(op); ok {
-			creator := t
-			if i := w.srcuFind(dom, op.Arg); i >= 0 {
-				creator = int(w.srcu[i].creator)
-			}
-			buf = append(buf, Access{w.L.srcuLoc(dom, creator), Write})
+			// The token names the thread whose srcu_read_lock() made it
+			// (applySRCU), so the footprint does not depend on which
+			// sections are active: an unlock whose section is not there
+			// yet is still dependent with the lock that makes it.
+			buf = append(buf, Access{w.L.srcuLoc(dom, srcuCreator(op.Arg, t, w.L.NThreads)), Write})
 		}
 	case OpSRCUGPStart:
 		if dom, ok := w.domain(op); ok {
@@ -252,6 +252,22 @@ func (w *World) domain(op *Op) (int, bool) {
 		return 0, false
 	}
 	return op.Addr.Object(), true
+}
+
+// srcuCreator returns the thread whose srcu_read_lock() returns token
+// (see applySRCU), or t if no thread's does.
+func srcuCreator(token Value, t, threads int) int {
+	if token.Obj != 0 {
+		return t
+	}
+	c := token.Int/1000 - 1
+	if token.Int >= 1<<32 {
+		c = token.Int>>32 - 1
+	}
+	if c < 0 || c >= int64(threads) {
+		return t
+	}
+	return int(c)
 }
 
 func (w *World) srcuFind(dom int, token Value) int {
