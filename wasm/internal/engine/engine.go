@@ -117,6 +117,8 @@ func (e *Engine) Handle(req protocol.Request) {
 		resp = getLesson(req)
 	case protocol.CheckExercise:
 		resp = checkExercise(req)
+	case protocol.Bench:
+		resp = bench(req)
 	default:
 		resp = protocol.Response{Type: protocol.Error, Message: fmt.Sprintf("unknown request type %q", req.Type)}
 	}

@@ -8,6 +8,7 @@
 package protocol
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -32,6 +33,7 @@ const (
 	ListLessons     = "lessons"          // list the lessons
 	GetLesson       = "lesson"           // lesson number Lesson, rendered, with its blocks
 	CheckExercise   = "exercise.check"   // does the execution Token reach the goal of exercise Block of lesson Lesson?
+	Bench           = "bench"            // time the scenario suite for at least MinMs (browser measurements)
 )
 
 // Response types.
@@ -48,6 +50,7 @@ const (
 	Lessons  = "lessons"  // the list a ListLessons asked for
 	Lesson   = "lesson"   // the lesson a GetLesson asked for
 	Exercise = "exercise" // the verdict a CheckExercise asked for
+	Timing   = "timing"   // the measurement a Bench asked for
 )
 
 // Request is one message from the page to the worker.
@@ -63,6 +66,8 @@ type Request struct {
 	// result then says whether it meets the block's expectation.
 	Lesson int `json:"lesson,omitempty"`
 	Block  int `json:"block,omitempty"`
+	// MinMs is how long a Bench measures, at least.
+	MinMs int `json:"min_ms,omitempty"`
 }
 
 // Options are the exploration options the page offers. Zero values mean
@@ -124,6 +129,9 @@ type Response struct {
 	Lessons  []LessonInfo   `json:"lessons,omitempty"`
 	Lesson   *LessonPage    `json:"lesson,omitempty"`
 	Exercise *ExerciseCheck `json:"exercise,omitempty"`
+	// Timing is a Bench's perf.Timing, as JSON: the page never reads
+	// it, and package perf imports the engine, which the page leaves out.
+	Timing json.RawMessage `json:"timing,omitempty"`
 }
 
 // LessonInfo is one entry of the list of lessons.

@@ -1,0 +1,83 @@
+// Package perf measures the engine's throughput on the scenario suite
+// the same way wherever it runs: natively, and in the playground's Web
+// Worker (wasm/worker answers a "bench" request with it), so that the
+// browser tests can compare the two. It is pure Go.
+package perf
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/ptlab/ptlab/core/compile"
+	"github.com/ptlab/ptlab/core/explore"
+	"github.com/ptlab/ptlab/core/sim"
+	"github.com/ptlab/ptlab/scenarios"
+)
+
+// Timing is the throughput of the engine on the scenario suite (every
+// scenario of package scenarios, buggy and fixed, explored exhaustively
+// with DPOR, as the "scenario-suite" case of ptlab bench), measured
+// where it ran.
+type Timing struct {
+	Programs       int     `json:"programs"`         // scenarios in one pass
+	Executions     int     `json:"executions"`       // executions in one pass
+	StepsPerPass   int     `json:"steps_per_pass"`   // visible steps in one pass
+	FirstPassMs    float64 `json:"first_pass_ms"`    // the first pass, not counted in the rate (warm-up: in wasm, the JIT's tier-up)
+	Passes         int     `json:"passes"`           // timed passes after it
+	Seconds        float64 `json:"seconds"`          // their wall time
+	StepsPerSecond float64 `json:"steps_per_second"` // their rate
+	Platform       string  `json:"platform"`         // GOOS/GOARCH
+}
+
+// Suite compiles every scenario once, explores them one after the other
+// with DPOR (explore.Explore without a preemption bound, as ptlab bench
+// does), once to warm up and then repeatedly until min has passed, and
+// returns the timing.
+func Suite(ctx context.Context, min time.Duration) (*Timing, error) {
+	all, err := scenarios.All()
+	if err != nil {
+		return nil, err
+	}
+	var progs []*compile.Program
+	for _, s := range all {
+		p, _, err := sim.Compile(s.File, s.Source)
+		if err != nil {
+			return nil, err
+		}
+		progs = append(progs, p)
+	}
+	pass := func() (execs, steps int, err error) {
+		for _, p := range progs {
+			res, err := explore.Explore(ctx, p, explore.Options{Strategy: "dpor", MaxPreemptions: -1})
+			if err != nil {
+				return 0, 0, fmt.Errorf("%s: %v", p.File, err)
+			}
+			if !res.Exhaustive {
+				return 0, 0, fmt.Errorf("%s: the exploration stopped early", p.File)
+			}
+			execs, steps = execs+res.Executions, steps+res.Steps
+		}
+		return execs, steps, nil
+	}
+	t := &Timing{Programs: len(progs), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	start := time.Now()
+	if t.Executions, t.StepsPerPass, err = pass(); err != nil {
+		return nil, err
+	}
+	t.FirstPassMs = float64(time.Since(start).Microseconds()) / 1000
+	start = time.Now()
+	steps := 0
+	for t.Passes == 0 || time.Since(start) < min {
+		_, n, err := pass()
+		if err != nil {
+			return nil, err
+		}
+		steps += n
+		t.Passes++
+	}
+	t.Seconds = time.Since(start).Seconds()
+	t.StepsPerSecond = float64(steps) / t.Seconds
+	return t, nil
+}
