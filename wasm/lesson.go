@@ -108,15 +108,13 @@ func (l *lessonPane) step(d int) {
 	}
 }
 
-// restore reads where the reader stopped and the exercises solved
-// (IndexedDB). It blocks, so it runs in main or a goroutine, before the
-// first lesson is shown.
+// restore takes where the reader stopped and the exercises solved, as
+// read from IndexedDB at startup, before the first lesson is shown.
 func (l *lessonPane) restore() {
 	if l == nil || l.p.store == nil {
 		return
 	}
-	s := l.p.store
-	pos, ok, err := s.getPosition()
+	pos, ok, err := l.p.first.pos, l.p.first.posOK, l.p.first.posErr
 	switch {
 	case err != nil:
 		l.p.showMessage("Could not restore where you stopped in the lessons: "+storageError(err)+".", "", nil)

@@ -39,6 +39,7 @@ type page struct {
 	msgAct     func()              // the message bar's action
 	checkGen   int                 // generation of the pending background check
 	loaded     *loadedBlock        // the lesson block last loaded into the editor
+	first      startup             // the draft and reading position, read at startup
 }
 
 func newPage() *page {
@@ -111,6 +112,9 @@ func (p *page) start() {
 // sharing and manual mode.
 func (p *page) startPlayground() {
 	p.store = openStore(p)
+	if p.store != nil {
+		p.first = p.store.readStartup()
+	}
 	p.manual = newManualMode(p)
 	p.exps = newExperiments(p)
 	p.lessons = newLessonPane(p)

@@ -74,10 +74,8 @@ func (p *page) loadFragment(startup bool) bool {
 	saved := p.ed.text()
 	if startup {
 		saved = ""
-		if p.store != nil {
-			if d, ok, _ := p.store.getDraft(draftKey); ok {
-				saved = d
-			}
+		if p.first.draftOK {
+			saved = p.first.draft
 		}
 	}
 	if p.manual != nil {

@@ -128,29 +128,8 @@ func storageError(err error) string {
 	return s
 }
 
-// getDraft returns the text saved under key.
-func (s *store) getDraft(key string) (text string, ok bool, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, draftsStore)
-	if err != nil {
-		return "", false, err
-	}
-	st, err := txn.ObjectStore(draftsStore)
-	if err != nil {
-		return "", false, err
-	}
-	req, err := st.Get(js.ValueOf(key))
-	if err != nil {
-		return "", false, err
-	}
-	v, err := req.Await(ctx)
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return "", false, err
-	}
+// decodeDraft reads a drafts record.
+func decodeDraft(v js.Value) (text string, ok bool, err error) {
 	if v.Type() != js.TypeObject {
 		return "", false, nil
 	}
@@ -158,6 +137,65 @@ func (s *store) getDraft(key string) (text string, ok bool, err error) {
 		return "", false, fmt.Errorf("the saved draft does not decode (schema %v)", v.Get("schema"))
 	}
 	return v.Get("text").String(), true, nil
+}
+
+// startup is what the page reads from the database before it is ready:
+// the editor's draft and the reading position, in one transaction.
+type startup struct {
+	draft    string
+	draftOK  bool
+	draftErr error
+	pos      reader.Position
+	posOK    bool
+	posErr   error
+}
+
+// readStartup reads the draft and the reading position together (one
+// transaction, both requests under way at once: a cold start waits for
+// one round trip to IndexedDB, not two).
+func (s *store) readStartup() startup {
+	var st startup
+	fail := func(err error) startup {
+		st.draftErr, st.posErr = err, err
+		return st
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	txn, err := s.db.Transaction(idb.TransactionReadOnly, draftsStore, progressStore)
+	if err != nil {
+		return fail(err)
+	}
+	ds, err := txn.ObjectStore(draftsStore)
+	if err != nil {
+		return fail(err)
+	}
+	ps, err := txn.ObjectStore(progressStore)
+	if err != nil {
+		return fail(err)
+	}
+	dreq, err := ds.Get(js.ValueOf(draftKey))
+	if err != nil {
+		return fail(err)
+	}
+	preq, err := ps.Get(js.ValueOf(positionKey))
+	if err != nil {
+		return fail(err)
+	}
+	if v, err := dreq.Await(ctx); err != nil {
+		st.draftErr = err
+	} else {
+		st.draft, st.draftOK, st.draftErr = decodeDraft(v)
+	}
+	if v, err := preq.Await(ctx); err != nil {
+		st.posErr = err
+	} else {
+		st.pos, st.posOK, st.posErr = decodePosition(v)
+	}
+	if err := ctx.Err(); err != nil { // an await cut short returns no error
+		st.draftOK, st.posOK = false, false
+		st.draftErr, st.posErr = fmt.Errorf("reading the draft took longer than %v", opTimeout), fmt.Errorf("reading the reading position took longer than %v", opTimeout)
+	}
+	return st
 }
 
 // putDraft saves text under key and waits for the commit.
@@ -224,30 +262,8 @@ func (s *store) autosave() {
 	}
 }
 
-// getPosition returns where the reader stopped in the lessons; ok is
-// false when nothing was saved yet.
-func (s *store) getPosition() (pos reader.Position, ok bool, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, progressStore)
-	if err != nil {
-		return pos, false, err
-	}
-	st, err := txn.ObjectStore(progressStore)
-	if err != nil {
-		return pos, false, err
-	}
-	req, err := st.Get(js.ValueOf(positionKey))
-	if err != nil {
-		return pos, false, err
-	}
-	v, err := req.Await(ctx)
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return pos, false, err
-	}
+// decodePosition reads a progress record.
+func decodePosition(v js.Value) (pos reader.Position, ok bool, err error) {
 	if v.IsUndefined() {
 		return pos, false, nil
 	}
@@ -411,14 +427,14 @@ func (s *store) deleteExperiment(key string) error {
 	return txn.Await(ctx)
 }
 
-// restoreDraft puts the saved draft in the editor, unless the user typed
-// into the page while it loaded.
+// restoreDraft puts the saved draft (read at startup) in the editor,
+// unless the user typed into the page while it loaded.
 func (p *page) restoreDraft() {
 	if p.store == nil {
 		p.setStatus("Ready (without saving).")
 		return
 	}
-	text, ok, err := p.store.getDraft(draftKey)
+	text, ok, err := p.first.draft, p.first.draftOK, p.first.draftErr
 	switch {
 	case err != nil:
 		p.showMessage("Could not restore your saved draft: "+storageError(err)+".", "", nil)
