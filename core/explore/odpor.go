@@ -202,16 +202,15 @@ func (o *odpor) newNode(d int) bool {
 	x := o.x
 	en := x.enabled()
 	nd := onode{enabled: en}
+	for len(o.bufs) <= d {
+		o.bufs = append(o.bufs, depthBuf{})
+	}
+	b := &o.bufs[d]
+	nd.done, b.fps = b.done[:0], b.fps[:0]
 	if d > 0 {
 		parent := &o.stack[d-1]
 		nd.wut, parent.down = parent.down, nil
-		for len(o.bufs) <= d {
-			o.bufs = append(o.bufs, depthBuf{})
-		}
-		b := &o.bufs[d]
 		nd.sleep = append(b.sleep[:0], o.nextSl...)
-		nd.done = b.done[:0]
-		b.fps = b.fps[:0]
 		for _, s := range nd.sleep {
 			nd.sleepM |= 1 << uint(s.t)
 		}
@@ -316,7 +315,7 @@ func (o *odpor) backtrack() bool {
 	for len(o.stack) > 0 {
 		d := len(o.stack) - 1
 		nd := &o.stack[d]
-		if d < len(x.events) && d < len(o.bufs) {
+		if d < len(x.events) {
 			ev := &x.events[d]
 			b := &o.bufs[d]
 			start := len(b.fps)
@@ -328,9 +327,7 @@ func (o *odpor) backtrack() bool {
 		if d >= len(o.e.opt.Prefix) && o.fromTree(nd) {
 			return true
 		}
-		if d < len(o.bufs) {
-			o.bufs[d].sleep, o.bufs[d].done = nd.sleep, nd.done // keep the storage
-		}
+		o.bufs[d].sleep, o.bufs[d].done = nd.sleep, nd.done // keep the storage
 		o.stack = o.stack[:d]
 	}
 	return false

@@ -44,6 +44,13 @@ var genBlocks = []string{
 	"rcu_read_lock(); spin_lock(l); WRITE_ONCE(*y, N); spin_unlock(l); rcu_read_unlock();",
 	"spin_lock(l); synchronize_rcu(); spin_unlock(l);",
 	"local_irq_disable(); spin_lock(l); rK = READ_ONCE(*x); spin_unlock(l); local_irq_enable();",
+	"rK = srcu_down_read(ss); WRITE_ONCE(*y, rK);",
+	"rK = READ_ONCE(*y); if (rK > 999) srcu_up_read(ss, rK);",
+	"srcu_up_read(ss, 1001);",
+	"rcu_read_lock(); rcu_read_lock(); rK = READ_ONCE(*x); rcu_read_unlock(); synchronize_rcu(); rcu_read_unlock();",
+	"local_irq_disable(); local_irq_disable(); rK = READ_ONCE(*y); local_irq_enable(); local_irq_enable();",
+	"rK = atomic_inc_return(x);",
+	"WRITE_ONCE(*p, obj); rK = READ_ONCE(*obj);",
 }
 
 func genProgram(rng *rand.Rand) string {

@@ -64,6 +64,11 @@ P0(spinlock_t *l) { spin_lock(l); }
 P1(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
 P2(spinlock_t *l, int *x) { int r0; r0 = spin_is_locked(l); }
 exists (x=1)`},
+	{"lock-never-released", `C held
+{}
+P0(spinlock_t *l) { spin_lock(l); }
+P1(spinlock_t *l, int *x, int *y) { spin_lock(l); WRITE_ONCE(*x, 2); spin_unlock(l); WRITE_ONCE(*y, 2); tlb_remove_table_sync_one(); }
+exists (x=2)`},
 	{"trylock", `C trylock
 {}
 P0(spinlock_t *l, int *x) { spin_lock(l); WRITE_ONCE(*x, 1); spin_unlock(l); }
