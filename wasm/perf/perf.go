@@ -24,8 +24,9 @@ type Timing struct {
 	Programs       int     `json:"programs"`         // scenarios in one pass
 	Executions     int     `json:"executions"`       // executions in one pass
 	StepsPerPass   int     `json:"steps_per_pass"`   // visible steps in one pass
-	FirstPassMs    float64 `json:"first_pass_ms"`    // the first pass, not counted in the rate (warm-up: in wasm, the JIT's tier-up)
-	Passes         int     `json:"passes"`           // timed passes after it
+	FirstPassMs    float64 `json:"first_pass_ms"`    // the first pass, not counted in the rate (in wasm, the JIT's tier-up starts)
+	WarmupPasses   int     `json:"warmup_passes"`    // more passes not counted, while warming up
+	Passes         int     `json:"passes"`           // timed passes after them
 	Seconds        float64 `json:"seconds"`          // their wall time
 	StepsPerSecond float64 `json:"steps_per_second"` // their rate
 	Platform       string  `json:"platform"`         // GOOS/GOARCH
@@ -33,9 +34,9 @@ type Timing struct {
 
 // Suite compiles every scenario once, explores them one after the other
 // with DPOR (explore.Explore without a preemption bound, as ptlab bench
-// does), once to warm up and then repeatedly until min has passed, and
-// returns the timing.
-func Suite(ctx context.Context, min time.Duration) (*Timing, error) {
+// does), repeatedly for warmup (at least one pass) and then until min has
+// passed, and returns the timing of the second part.
+func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
 	all, err := scenarios.All()
 	if err != nil {
 		return nil, err
@@ -67,6 +68,12 @@ func Suite(ctx context.Context, min time.Duration) (*Timing, error) {
 		return nil, err
 	}
 	t.FirstPassMs = float64(time.Since(start).Microseconds()) / 1000
+	for time.Since(start) < warmup {
+		if _, _, err := pass(); err != nil {
+			return nil, err
+		}
+		t.WarmupPasses++
+	}
 	start = time.Now()
 	steps := 0
 	for t.Passes == 0 || time.Since(start) < min {

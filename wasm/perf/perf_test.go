@@ -6,7 +6,7 @@ import (
 )
 
 func TestSuite(t *testing.T) {
-	tm, err := Suite(context.Background(), 0)
+	tm, err := Suite(context.Background(), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -15,7 +15,7 @@ func TestSuite(t *testing.T) {
 		t.Errorf("timing %+v", *tm)
 	}
 	// The suite is deterministic: a second run explores the same.
-	again, err := Suite(context.Background(), 0)
+	again, err := Suite(context.Background(), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

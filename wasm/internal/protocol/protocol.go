@@ -33,7 +33,7 @@ const (
 	ListLessons     = "lessons"          // list the lessons
 	GetLesson       = "lesson"           // lesson number Lesson, rendered, with its blocks
 	CheckExercise   = "exercise.check"   // does the execution Token reach the goal of exercise Block of lesson Lesson?
-	Bench           = "bench"            // time the scenario suite for at least MinMs (browser measurements)
+	Bench           = "bench"            // time the scenario suite for at least MinMs after WarmupMs (browser measurements)
 )
 
 // Response types.
@@ -66,8 +66,10 @@ type Request struct {
 	// result then says whether it meets the block's expectation.
 	Lesson int `json:"lesson,omitempty"`
 	Block  int `json:"block,omitempty"`
-	// MinMs is how long a Bench measures, at least.
-	MinMs int `json:"min_ms,omitempty"`
+	// MinMs is how long a Bench measures, at least, after warming up for
+	// WarmupMs.
+	MinMs    int `json:"min_ms,omitempty"`
+	WarmupMs int `json:"warmup_ms,omitempty"`
 }
 
 // Options are the exploration options the page offers. Zero values mean
