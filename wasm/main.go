@@ -1,18 +1,23 @@
 //go:build js && wasm
 
 // Command wasm is the page program of the ptlab playground, built to
-// dist/ptlab.wasm by ./build.sh. It draws the page (editor, results,
-// interleavings, experiments, share links) and sends the work to the
-// engine, which runs in a Web Worker (wasm/worker, dist/worker.wasm), so
-// the page never freezes. The same program drives embed.html
-// (body[data-mode=embed]): editor, Run and results only.
+// dist/ptlab.wasm by ./build.sh. It draws the page (lessons, editor,
+// results, interleavings, experiments, share links) and sends the work
+// to the engine, which runs in a Web Worker (wasm/worker,
+// dist/worker.wasm), so the page never freezes. The same program drives
+// embed.html (body[data-mode=embed]): editor, Run and results only, for a
+// share link or one lesson block.
 //
 // This package and wasm/worker are the only code in ptlab that touches
-// syscall/js, the DOM (through the small layer in dom.go) and IndexedDB
-// (github.com/hack-pad/go-indexeddb); the logic they share lives in pure
-// packages under wasm/internal, tested natively. The Markdown renderer
-// (goldmark) and the examples live in the worker, to keep this program
-// under its 1.5 MB gzip budget.
+// syscall/js, the DOM and IndexedDB (github.com/hack-pad/go-indexeddb,
+// store.go). The page's top-level wiring (window, location, window
+// events, the document) goes through honnef.co/go/js/dom/v2 (window.go);
+// building and updating elements goes through the small layer in dom.go,
+// which keeps dom/v2's element wrappers out of the program (see
+// window.go for the measurements). The logic the page and the worker
+// share lives in pure packages under wasm/internal, tested natively. The
+// Markdown renderer (goldmark), the lessons and the examples live in the
+// worker, to keep this program under its 1.5 MB gzip budget.
 //
 // JavaScript callbacks must never block: a handler that waits for a
 // promise deadlocks, because the promise cannot settle while the event

@@ -2,7 +2,8 @@
 
 // Command worker is the playground's Web Worker program, built to
 // dist/worker.wasm and started by web/worker.js. It holds the engine
-// (core/sim): the page sends it protocol.Requests as JSON strings with
+// (core/sim), the lessons (package lessons, rendered with goldmark) and
+// the examples: the page sends it protocol.Requests as JSON strings with
 // postMessage and it answers with protocol.Responses, so explorations
 // never block the page.
 //
@@ -10,7 +11,7 @@
 // JavaScript event loop. Each request runs in its own goroutine, and a
 // running exploration yields (a 1 ms sleep) every engine.YieldEvery, so a
 // Cancel message gets through within about that time plus one batch of
-// executions (the engine reports progress every 1024 executions).
+// executions (the engine reports progress at least every 50 ms).
 package main
 
 import (

@@ -1,6 +1,7 @@
 // Package engine is the playground worker's logic without the browser:
 // it answers protocol.Requests by compiling, exploring, tracing and
-// stepping scripts with core/sim, and posts protocol.Responses. The
+// stepping scripts with core/sim, serving and checking lessons (package
+// lessons), and posts protocol.Responses. The
 // worker program (wasm/worker) only moves JSON between postMessage and
 // this package, so everything here is tested natively.
 package engine
