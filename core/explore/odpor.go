@@ -53,11 +53,23 @@ import (
 // event just run (with its real footprint).
 //
 // Guarantees. Every trace is explored (the search is sound), and no two
-// explored executions are equivalent (sleep sets). Sleep-set-blocked
-// executions cannot arise while every wakeup sequence runs as predicted;
-// a wrong prediction (which would be an engine bug) is counted, the
-// sequence is abandoned there and the execution is reported as
-// sleep-set blocked, and Result.Note says so.
+// explored executions are equivalent (sleep sets). No execution is
+// sleep-set blocked: every wakeup sequence is executable, and once a
+// leaf of a wakeup tree has been followed every thread that was asleep
+// (or explored) where it was inserted has been woken, since none is a
+// weak initial of it (the paper's optimality argument holds
+// because footprints are a valid independence relation: independent
+// events commute and neither enables nor disables the other, section
+// exits and grace-period ends being ordered by the wait edges). That
+// argument needs the predicted footprint of each reversed event to be
+// exact: an event's footprint depends on the state only through
+// locations it accesses itself (its cell, the page-table allocator, the
+// callback queue, its thread's own nesting depth), whose values after
+// pre(e).notdep(e) are known. The explorer checks this as it follows a
+// wakeup sequence: a branch that cannot run, or an event whose
+// footprint is larger than predicted, would be an engine bug; it is
+// counted, Result.Note reports it, and the search is not called
+// exhaustive. The tests check that it never happens.
 
 // sleeper is a thread in a sleep set, or a branch already explored: the
 // footprint of its next event (as it ran).
