@@ -102,6 +102,10 @@ func TestResponsiveDuringLongRun(t *testing.T) {
 	if site.gz9 > 1500*1000 {
 		t.Errorf("the page program is %d bytes gzipped, over the 1.5 MB budget", site.gz9)
 	}
+	// The page has finished loading once the lesson pane shows its
+	// lesson (the worker renders it): its first layout belongs to the
+	// startup, not to the run.
+	waitFor(t, ctx, `document.getElementById("lesson-body").dataset.state === "shown"`, runWait, "the lesson pane")
 	setScript(t, ctx, long)
 	setValue(t, ctx, "opt-timeout", "6")
 	eval[bool](t, ctx, `(() => {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,10 +198,16 @@ func (l *lessonPane) showError(n int, msg string) {
 func (l *lessonPane) render(pg *protocol.LessonPage, block, scroll int) {
 	l.mu.Lock()
 	l.cur = pg
-	l.pos.Lesson = pg.N
+	l.pos.Lesson, l.pos.Scroll = pg.N, max(scroll, 0)
 	pos := l.pos
 	l.mu.Unlock()
 
+	// Back to the top while the old text is still laid out (cheap);
+	// setting it after inserting the new text would force its layout at
+	// once.
+	if l.scroller != nil {
+		l.scroller.v.Set("scrollTop", 0)
+	}
 	clear(l.body)
 	head := mk("div", "lesson-head", "")
 	head.AppendChild(mk("p", "lesson-number muted", fmt.Sprintf("Lesson %d of %d", pg.N, pg.Count)))
@@ -255,8 +262,8 @@ func (l *lessonPane) render(pg *protocol.LessonPage, block, scroll int) {
 	setTitle("ptlab · Lesson " + strconv.Itoa(pg.N) + ": " + pg.Title)
 	setData(l.body, "state", "shown")
 	setData(body(), "lesson", strconv.Itoa(pg.N))
-	if l.scroller != nil {
-		l.scroller.v.Set("scrollTop", max(scroll, 0))
+	if l.scroller != nil && scroll > 0 {
+		l.scroller.v.Set("scrollTop", scroll)
 	}
 	if block > 0 {
 		if block > len(pg.Blocks) {
@@ -269,7 +276,7 @@ func (l *lessonPane) render(pg *protocol.LessonPage, block, scroll int) {
 			go l.load(pg, b)
 		}
 	}
-	go l.save()
+	go l.save(false)
 }
 
 // footer is the previous/next links under a lesson.
@@ -392,7 +399,7 @@ func (l *lessonPane) solved(n, k int) {
 	if el := byID(blockID(n, k)); el != nil {
 		markSolved(el)
 	}
-	go l.save()
+	go l.save(false)
 }
 
 // markSolved marks an exercise block as solved.
@@ -421,14 +428,17 @@ func (l *lessonPane) scrolled() {
 		stale := gen != l.scrollGen || l.cur == nil
 		l.mu.Unlock()
 		if !stale {
-			l.save()
+			l.save(true)
 		}
 	})
 }
 
-// save stores where the reader is (IndexedDB). Failures are reported in
-// the status line only: losing the reading position loses no work.
-func (l *lessonPane) save() {
+// save stores where the reader is (IndexedDB), with the text's scroll
+// position read anew when scrolled is true (after a scroll, when reading
+// it costs nothing; right after a render it would force a layout of the
+// new text at once). Failures are reported in the status line only:
+// losing the reading position loses no work.
+func (l *lessonPane) save(scrolled bool) {
 	s := l.p.store
 	if s == nil {
 		return
@@ -438,7 +448,7 @@ func (l *lessonPane) save() {
 		l.mu.Unlock()
 		return
 	}
-	if l.scroller != nil {
+	if scrolled && l.scroller != nil {
 		l.pos.Scroll = l.scroller.v.Get("scrollTop").Int()
 	}
 	pos := l.pos
@@ -451,20 +461,24 @@ func (l *lessonPane) save() {
 	setData(body(), "solvedSaved", strconv.Itoa(len(pos.Solved)))
 }
 
-// highlightCode colours a lesson block's code as the editor does.
+// highlightCode colours a lesson block's code as the editor does. The
+// tokens are escaped and inserted as one HTML string: a lesson has
+// thousands of them, and one element at a time costs a JavaScript call
+// each.
 func highlightCode(code *elem, src string) {
-	clear(code)
+	var b strings.Builder
 	lines, _ := highlight.Lines(strings.TrimSuffix(src, "\n"))
 	for i, toks := range lines {
 		if i > 0 {
-			code.AppendChild(textNode("\n"))
+			b.WriteByte('\n')
 		}
 		for _, tok := range toks {
 			if tok.Class == "" {
-				code.AppendChild(textNode(tok.Text))
+				b.WriteString(html.EscapeString(tok.Text))
 			} else {
-				code.AppendChild(mk("span", tok.Class, tok.Text))
+				b.WriteString(`<span class="` + html.EscapeString(tok.Class) + `">` + html.EscapeString(tok.Text) + `</span>`)
 			}
 		}
 	}
+	code.SetInnerHTML(b.String())
 }

@@ -111,18 +111,30 @@ func (p *page) start() {
 // reader stopped, then wires storage, experiments, lessons, examples,
 // sharing and manual mode.
 func (p *page) startPlayground() {
-	p.store = openStore(p)
-	if p.store != nil {
-		p.first = p.store.readStartup()
-	}
+	// IndexedDB opens and reads in the browser's own threads: meanwhile,
+	// draw the editor and wire what does not need it.
+	opened := make(chan struct{})
+	go func() {
+		s := openStore(p)
+		var first startup
+		if s != nil {
+			first = s.readStartup()
+		}
+		p.mu.Lock()
+		p.store, p.first = s, first
+		p.mu.Unlock()
+		close(opened)
+	}()
+	p.ed.render()
 	p.manual = newManualMode(p)
-	p.exps = newExperiments(p)
 	p.lessons = newLessonPane(p)
+	p.wireExamples()
+	p.wireShare()
+	<-opened
+	p.exps = newExperiments(p)
 	p.lessons.restore()
 	p.route(true)
 	onWindow("hashchange", func() { p.route(false) })
-	p.wireExamples()
-	p.wireShare()
 	setDisabled(p.manualBtn, false)
 	go p.exps.refresh()
 }

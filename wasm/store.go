@@ -440,6 +440,7 @@ func (p *page) restoreDraft() {
 		p.showMessage("Could not restore your saved draft: "+storageError(err)+".", "", nil)
 	case ok && p.ed.text() != p.ed.ta.Underlying().Get("defaultValue").String():
 		p.setStatus("Kept your new edits over the saved draft.")
+		p.store.draftChanged(p.ed.text()) // typed before the store opened: save them now
 	case ok:
 		p.ed.setText(text)
 		p.setStatus("Restored your draft.")
