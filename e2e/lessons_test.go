@@ -271,6 +271,30 @@ func TestLessonResume(t *testing.T) {
 	if m := text(t, ctx, "lesson-body"); !strings.Contains(m, "no lesson 99") {
 		t.Errorf("lesson 99: %q", m)
 	}
+
+	// A saved position that does not decode is reported, and the
+	// reader starts at lesson 1.
+	planted := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
+		const r = indexedDB.open("ptlab");
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => {
+			const tx = r.result.transaction("progress", "readwrite");
+			tx.objectStore("progress").put({schema: 9, lesson: 4}, "reader");
+			tx.oncomplete = () => { r.result.close(); ok(true); };
+			tx.onerror = () => fail(tx.error);
+		};
+	})`)
+	if !planted {
+		t.Fatal("could not plant the record")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	navigate(t, ctx, base+"/index.html")
+	waitLesson(t, ctx, 1)
+	if m := text(t, ctx, "message-text"); !strings.Contains(m, "Could not restore where you stopped in the lessons: the saved reading position has schema 9") {
+		t.Errorf("message %q", m)
+	}
 }
 
 // TestLessonEmbed opens one block on the embed page, runs it and checks
