@@ -75,8 +75,9 @@ type executor struct {
 	clocks []uint32 // per event: n entries
 	tclock []uint32 // per thread: n entries, the thread's current clock
 	// undoSnaps makes snapshots leave memory out: restore undoes the
-	// logged writes instead. Without it a snapshot's world is complete
-	// (the optimal explorer inspects past worlds).
+	// logged writes instead (dpor, naive and optimal set it; optimal
+	// keeps its own per-event log of past memory values). Without it a
+	// snapshot's world is complete.
 	undoSnaps bool
 
 	locAcc  [][]int32 // per location: events that accessed it
