@@ -331,3 +331,49 @@ func TestLessonEmbed(t *testing.T) {
 		t.Errorf("the address keeps %q, want #lesson=2", h)
 	}
 }
+
+// TestStorageUpgradeFromV2 opens the playground over a database made by
+// the version before the lessons (version 2: drafts and experiments):
+// the upgrade adds the reading position's store and keeps the draft.
+func TestStorageUpgradeFromV2(t *testing.T) {
+	ctx := newBrowser(t)
+	base := serveSite(t)
+	navigate := func(url string) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+			t.Fatalf("navigate to %s: %v", url, err)
+		}
+	}
+	navigate(base + "/app.css") // a page of the origin that does not open the database
+	made := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
+		const r = indexedDB.open("ptlab", 2);
+		r.onupgradeneeded = () => {
+			r.result.createObjectStore("drafts");
+			r.result.createObjectStore("experiments");
+		};
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => {
+			const tx = r.result.transaction("drafts", "readwrite");
+			tx.objectStore("drafts").put({schema: 1, text: "C from-version-2\n{}\n", savedAt: 1}, "editor");
+			tx.oncomplete = () => { r.result.close(); ok(true); };
+			tx.onerror = () => fail(tx.error);
+		};
+	})`)
+	if !made {
+		t.Fatal("could not make the version 2 database")
+	}
+	navigate(base + "/index.html")
+	waitReady(t, ctx, "opening over a version 2 database")
+	if got := value(t, ctx, "editor"); got != "C from-version-2\n{}\n" {
+		t.Errorf("the draft from version 2 came back as %q", got)
+	}
+	if s := attr(t, ctx, "body", "data-storage"); s != "on" {
+		t.Errorf("storage %q after the upgrade", s)
+	}
+	waitLesson(t, ctx, 1)
+	click(t, ctx, "#lesson-next")
+	waitLesson(t, ctx, 2)
+	waitFor(t, ctx, `document.body.dataset.lessonSaved === "2"`, runWait, "the position to be saved in the new store")
+	if v := evalAsync[float64](t, ctx, `new Promise((ok, fail) => { const r = indexedDB.open("ptlab"); r.onsuccess = () => { ok(r.result.version); r.result.close(); }; r.onerror = () => fail(r.error); })`); v != 3 {
+		t.Errorf("database version %v after the upgrade, want 3", v)
+	}
+}
