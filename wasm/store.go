@@ -198,23 +198,34 @@ func (s *store) readStartup() startup {
 	return st
 }
 
-// putDraft saves text under key and waits for the commit.
-func (s *store) putDraft(key, text string) error {
+// write runs fn on object store name in one read-write transaction and
+// waits for the commit (at most opTimeout); if fn fails, the transaction
+// is aborted, so nothing of it is kept.
+func (s *store) write(name string, fn func(*idb.ObjectStore) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, draftsStore)
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, name)
 	if err != nil {
 		return err
 	}
-	st, err := txn.ObjectStore(draftsStore)
+	st, err := txn.ObjectStore(name)
 	if err != nil {
 		return err
 	}
-	rec := map[string]any{"schema": draftSchema, "text": text, "savedAt": now()}
-	if _, err := st.PutKey(js.ValueOf(key), js.ValueOf(rec)); err != nil {
+	if err := fn(st); err != nil {
+		txn.Abort()
 		return err
 	}
 	return txn.Await(ctx)
+}
+
+// putDraft saves text under key and waits for the commit.
+func (s *store) putDraft(key, text string) error {
+	return s.write(draftsStore, func(st *idb.ObjectStore) error {
+		rec := map[string]any{"schema": draftSchema, "text": text, "savedAt": now()}
+		_, err := st.PutKey(js.ValueOf(key), js.ValueOf(rec))
+		return err
+	})
 }
 
 // draftChanged tells the autosaver the editor changed.
@@ -277,22 +288,12 @@ func decodePosition(v js.Value) (pos reader.Position, ok bool, err error) {
 
 // putPosition saves where the reader stopped and waits for the commit.
 func (s *store) putPosition(pos reader.Position) error {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, progressStore)
-	if err != nil {
-		return err
-	}
-	st, err := txn.ObjectStore(progressStore)
-	if err != nil {
-		return err
-	}
 	pos.SavedAt = now()
-	v := js.Global().Get("JSON").Call("parse", string(reader.Encode(pos)))
-	if _, err := st.PutKey(js.ValueOf(positionKey), v); err != nil {
+	return s.write(progressStore, func(st *idb.ObjectStore) error {
+		v := js.Global().Get("JSON").Call("parse", string(reader.Encode(pos)))
+		_, err := st.PutKey(js.ValueOf(positionKey), v)
 		return err
-	}
-	return txn.Await(ctx)
+	})
 }
 
 // experimentProblem is a stored record that could not be read.
@@ -388,43 +389,24 @@ func stringify(jsonObj, v js.Value) (s string, err error) {
 // putExperiments stores records in one transaction and waits for the
 // commit.
 func (s *store) putExperiments(rs ...experiment.Record) error {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, expStore)
-	if err != nil {
-		return err
-	}
-	st, err := txn.ObjectStore(expStore)
-	if err != nil {
-		return err
-	}
-	jsonObj := js.Global().Get("JSON")
-	for _, r := range rs {
-		v := jsonObj.Call("parse", string(experiment.Encode(r)))
-		if _, err := st.PutKey(js.ValueOf(r.ID), v); err != nil {
-			txn.Abort()
-			return err
+	return s.write(expStore, func(st *idb.ObjectStore) error {
+		jsonObj := js.Global().Get("JSON")
+		for _, r := range rs {
+			v := jsonObj.Call("parse", string(experiment.Encode(r)))
+			if _, err := st.PutKey(js.ValueOf(r.ID), v); err != nil {
+				return err
+			}
 		}
-	}
-	return txn.Await(ctx)
+		return nil
+	})
 }
 
 // deleteExperiment deletes the record stored under key.
 func (s *store) deleteExperiment(key string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, expStore)
-	if err != nil {
+	return s.write(expStore, func(st *idb.ObjectStore) error {
+		_, err := st.Delete(js.ValueOf(key))
 		return err
-	}
-	st, err := txn.ObjectStore(expStore)
-	if err != nil {
-		return err
-	}
-	if _, err := st.Delete(js.ValueOf(key)); err != nil {
-		return err
-	}
-	return txn.Await(ctx)
+	})
 }
 
 // restoreDraft puts the saved draft (read at startup) in the editor,
