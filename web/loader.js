@@ -35,25 +35,15 @@ window.ptlabRegisterSW = () => {
     status.textContent = msg;
     status.classList.add("error");
   };
-  if (typeof Go !== "function") {
-    fail("Could not load wasm_exec.js.");
+  if (typeof Go !== "function" || typeof instantiateGo !== "function") {
+    fail("Could not load wasm_exec.js or wasm_load.js.");
     return;
   }
   const go = new Go();
   const url = "ptlab.wasm";
   let result;
   try {
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-    } catch (e) {
-      // Old browsers lack instantiateStreaming, and hosts that serve .wasm
-      // with the wrong MIME type make it fail: compile from bytes instead.
-      const resp = await fetch(url);
-      if (!resp.ok) {
-        throw new Error(`${url}: HTTP ${resp.status}`);
-      }
-      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-    }
+    result = await instantiateGo(url, go);
   } catch (e) {
     fail(`Could not load ${url}: ${e.message || e}`);
     return;

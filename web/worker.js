@@ -2,7 +2,7 @@
 // Messages that arrive while it loads are queued and handed to Go once
 // its handler is installed.
 "use strict";
-importScripts("wasm_exec.js");
+importScripts("wasm_exec.js", "wasm_load.js");
 
 const pending = [];
 self.onmessage = (e) => pending.push(e);
@@ -12,16 +12,7 @@ self.onmessage = (e) => pending.push(e);
   const url = "worker.wasm";
   let result;
   try {
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-    } catch (e) {
-      // A host serving .wasm with the wrong MIME type: compile from bytes.
-      const resp = await fetch(url);
-      if (!resp.ok) {
-        throw new Error(`${url}: HTTP ${resp.status}`);
-      }
-      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-    }
+    result = await instantiateGo(url, go);
   } catch (e) {
     self.postMessage(JSON.stringify({ id: 0, type: "error", message: `Could not load the engine (${url}): ${e.message || e}` }));
     return;
