@@ -26,7 +26,6 @@ type node struct {
 // thread is explored at every node (naive exhaustive search).
 func (e *explorer) dpor(reduce bool) {
 	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
-	x.undoSnaps = true
 	var stack []node
 	e.stack = &stack
 	var snaps []snapshot // snaps[d]: the state before step d of the current execution

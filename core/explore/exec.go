@@ -70,16 +70,10 @@ type executor struct {
 	rcu  int
 	cbOp machine.Op
 	// happens-before tracking, for DPOR
-	track  bool
-	n      int      // threads, the RCU pseudo-thread included
-	clocks []uint32 // per event: n entries
-	tclock []uint32 // per thread: n entries, the thread's current clock
-	// undoSnaps makes snapshots leave memory out: restore undoes the
-	// logged writes instead (dpor, naive and optimal set it; optimal
-	// keeps its own per-event log of past memory values). Without it a
-	// snapshot's world is complete.
-	undoSnaps bool
-
+	track   bool
+	n       int       // threads, the RCU pseudo-thread included
+	clocks  []uint32  // per event: n entries
+	tclock  []uint32  // per thread: n entries, the thread's current clock
 	locAcc  [][]int32 // per location: events that accessed it
 	locUsed []int32   // the locations whose locAcc is not empty
 	fpBuf   []machine.Access
@@ -405,8 +399,8 @@ func (x *executor) Reg(thread, slot int) machine.Value { return x.threads[thread
 // keeps the world and that one thread; restoring to depth d takes every
 // other thread's state from the first later snapshot in which it steps.
 type snapshot struct {
-	world  machine.World // the world (without its memory when undoSnaps)
-	mark   int           // with undoSnaps: the world's write-log position
+	world  machine.World // the world without its memory: restore undoes the logged writes
+	mark   int           // the world's write-log position
 	thread vm.Thread     // the state of the thread that steps next
 	tid    int
 	nFound int
@@ -416,12 +410,8 @@ type snapshot struct {
 // save records the current state before thread p's step in s, reusing
 // its storage.
 func (x *executor) save(s *snapshot, p int) {
-	if x.undoSnaps {
-		s.world.CopyStateFrom(x.world)
-		s.mark = x.world.UndoMark()
-	} else {
-		s.world.CopyFrom(x.world)
-	}
+	s.world.CopyStateFrom(x.world)
+	s.mark = x.world.UndoMark()
 	if p != x.rcu {
 		s.thread.CopyFrom(x.threads[p])
 	}
@@ -434,12 +424,8 @@ func (x *executor) save(s *snapshot, p int) {
 // steps d and after in the current execution.
 func (x *executor) restore(snaps []snapshot, d int) {
 	s := &snaps[d]
-	if x.undoSnaps {
-		x.world.UndoTo(s.mark)
-		x.world.CopyStateFrom(&s.world)
-	} else {
-		x.world.CopyFrom(&s.world)
-	}
+	x.world.UndoTo(s.mark)
+	x.world.CopyStateFrom(&s.world)
 	var done uint64
 	for k := d; k < len(x.sched); k++ {
 		t := snaps[k].tid
