@@ -106,7 +106,7 @@ func (c *compiler) addShared(name, typ string) {
 		return
 	}
 	kind, size := machine.KindVar, int32(1)
-	if sd := structDef(typ); sd != nil {
+	if sd := machine.StructByType(typ); sd != nil {
 		kind, size = sd.Kind, int32(len(sd.Fields))
 	}
 	o := c.prog.Layout.AddKind(name, kind, size)
@@ -366,7 +366,6 @@ func (c *compiler) resolveLoc(l *syntax.Loc) (Loc, bool) {
 // nor the data-race detector should cost them anything.
 func (c *compiler) reachFlags() {
 	p := c.prog
-	p.RCUCallbacks, p.PlainAccesses = false, false
 	seen := make([]bool, len(p.Funcs))
 	work := append([]int(nil), p.Threads...)
 	for _, f := range work {

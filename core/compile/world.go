@@ -44,16 +44,6 @@ func fieldNames() []string {
 	return out
 }
 
-// structDef returns the declarable structure named typ, or nil.
-func structDef(typ string) *machine.StructDef {
-	for i := range machine.Structs {
-		if machine.Structs[i].Type == typ {
-			return &machine.Structs[i]
-		}
-	}
-	return nil
-}
-
 // hint returns " (did you mean X?)" or "".
 func hint(name string, cands []string) string {
 	if s := Nearest(name, cands); s != "" {
@@ -120,7 +110,7 @@ func (c *compiler) worldDecl(it *syntax.InitItem) bool {
 			}
 		}
 	default:
-		sd := structDef(it.Type.Name)
+		sd := machine.StructByType(it.Type.Name)
 		if sd == nil {
 			return false
 		}

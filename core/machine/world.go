@@ -45,8 +45,17 @@ var Structs = []StructDef{
 
 // StructOf returns the structure definition of kind k, or nil.
 func StructOf(k ObjKind) *StructDef {
+	return structWhere(func(sd *StructDef) bool { return sd.Kind == k })
+}
+
+// StructByType returns the structure named typ ("struct folio"), or nil.
+func StructByType(typ string) *StructDef {
+	return structWhere(func(sd *StructDef) bool { return sd.Type == typ })
+}
+
+func structWhere(match func(*StructDef) bool) *StructDef {
 	for i := range Structs {
-		if Structs[i].Kind == k {
+		if match(&Structs[i]) {
 			return &Structs[i]
 		}
 	}
