@@ -223,7 +223,6 @@ func (b *fb) localSlot(id *syntax.Ident) int {
 // plainAccess emits a plain (unmarked) load or store through the address
 // on the stack.
 func (b *fb) plainAccess(kind machine.OpKind, what string, at syntax.Expr) {
-	b.c.prog.PlainAccesses = true
 	t := Tmpl{Op: machine.Op{Kind: kind, Mark: machine.MarkPlain, Name: "plain " + what, Pos: at.Start()}, HasAddr: true}
 	if kind == machine.OpLoad {
 		t.Result = true
@@ -234,9 +233,6 @@ func (b *fb) plainAccess(kind machine.OpKind, what string, at syntax.Expr) {
 }
 
 func (b *fb) visible(t Tmpl) {
-	if t.Op.Kind == machine.OpFreeRCU {
-		b.c.prog.RCUCallbacks = true
-	}
 	b.c.prog.Tmpls = append(b.c.prog.Tmpls, t)
 	b.emit(OpVisible, int32(len(b.c.prog.Tmpls)-1), 0)
 }
