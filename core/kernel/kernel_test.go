@@ -44,22 +44,13 @@ func TestPreludeParses(t *testing.T) {
 		}
 	}
 	cite := regexp.MustCompile(`\b(mm|include|fs|arch)/[a-z0-9_/-]+\.[ch]\b|\bptlab\b`)
-	lines := strings.Split(Source(), "\n")
 	for _, f := range fs {
-		// The comment block ending just above the declaration.
-		i := int(f.Pos.Line) - 2
-		if i < 0 || !strings.HasSuffix(strings.TrimSpace(lines[i]), "*/") {
+		src, _ := FuncSource(f.Name) // with the comment block just above it, if any
+		if !strings.HasPrefix(src, "/*") {
 			t.Errorf("%s (line %d) has no comment", f.Name, f.Pos.Line)
 			continue
 		}
-		var doc []string
-		for ; i >= 0; i-- {
-			doc = append(doc, lines[i])
-			if strings.Contains(lines[i], "/*") {
-				break
-			}
-		}
-		text := strings.Join(doc, "\n")
+		text := src[:strings.Index(src, "*/")+2]
 		if !cite.MatchString(text) && !strings.Contains(text, "friends") {
 			t.Errorf("%s: its comment cites no kernel source file:\n%s", f.Name, text)
 		}
