@@ -428,3 +428,27 @@ func TestTrylockFailureExplored(t *testing.T) {
 		}
 	}
 }
+
+// Readers share an rwsem, so an up_read() followed by another thread's
+// down_read() is a race to reverse, and an unlock by a thread that does
+// not hold the lock does not order the acquisition after it. DPOR missed
+// both (found by the random cross-check against optimal and naive).
+func TestReaderOverlapAndBadUnlockExplored(t *testing.T) {
+	for _, src := range []string{
+		// Both writes before both reads: the readers' sections overlap.
+		"C t\n{}\nP0(int *s, int *x, int *y) { int r; down_read(s); WRITE_ONCE(*y, 1); r = READ_ONCE(*x); up_read(s); }\nP1(int *s, int *x, int *y) { int r; down_read(s); WRITE_ONCE(*x, 1); r = READ_ONCE(*y); up_read(s); }\nexists (0:r=1 /\\ 1:r=1)\n",
+		// P1 may take the lock before P0's bogus unlock, then read 0.
+		"C t\n{}\nP0(spinlock_t *l, int *y) { WRITE_ONCE(*y, 1); spin_unlock(l); }\nP1(spinlock_t *l, int *y) { int r; spin_lock(l); r = READ_ONCE(*y); }\nexists (1:r=0)\n",
+	} {
+		prog := mustCompile(t, src)
+		for _, strategy := range []string{"dpor", "naive", "optimal"} {
+			res, err := Explore(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Pos == 0 || res.Neg == 0 {
+				t.Errorf("%s: %d executions satisfy the condition, %d do not; want both\n%s", strategy, res.Pos, res.Neg, src)
+			}
+		}
+	}
+}

@@ -517,7 +517,8 @@ func (o *odpor) predict(i, n int32, q int, op *machine.Op, fp []machine.Access) 
 	x := o.x
 	switch op.Kind {
 	case machine.OpTrylock, machine.OpDownReadTrylock, machine.OpDownWriteTrylock,
-		machine.OpCmpxchg, machine.OpAddUnless, machine.OpStore, machine.OpRMW:
+		machine.OpCmpxchg, machine.OpAddUnless, machine.OpStore, machine.OpRMW,
+		machine.OpUnlock, machine.OpUpRead, machine.OpUpWrite, machine.OpDowngrade:
 		loc, ok := x.prog.Layout.Cell(op.Addr)
 		if !ok || len(fp) == 0 {
 			break

@@ -3,6 +3,7 @@ package explore
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -75,12 +76,19 @@ func genProgram(rng *rand.Rand) string {
 }
 
 func TestOptimalRandomPrograms(t *testing.T) {
-	n := 150
+	n, seed := 150, uint64(1)
 	if testing.Short() {
 		n = 40
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	compared, blocked, dporTraces, dporStates := 0, 0, 0, 0
+	// PTLAB_GEN=n,seed runs more programs from another seed (a longer
+	// cross-check than the default run, e.g. PTLAB_GEN=2000,7).
+	if v := os.Getenv("PTLAB_GEN"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%d", &n, &seed); err != nil {
+			t.Fatalf("PTLAB_GEN=%q: want n,seed", v)
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 2))
+	compared, blocked, dporExec, optExec := 0, 0, 0, 0
 	for i := 0; i < n; i++ {
 		src := genProgram(rng)
 		prog := mustCompile(t, src)
@@ -105,17 +113,20 @@ func TestOptimalRandomPrograms(t *testing.T) {
 		if opt.Note != "" {
 			bad += " note " + opt.Note
 		}
+		// Source-DPOR explores at least one execution of every trace.
 		if dpor.Traces != naive.Traces {
-			dporTraces++
+			bad += fmt.Sprintf(" dpor traces %d want %d;", dpor.Traces, naive.Traces)
 		}
 		if outcomeSet(dpor) != outcomeSet(naive) || findingSet(dpor) != findingSet(naive) {
-			dporStates++
+			bad += " dpor states/findings differ;"
 		}
+		dporExec += dpor.Executions
+		optExec += opt.Executions
 		if bad != "" {
 			t.Errorf("program %d:%s\n%s", i, bad, src)
 		}
 	}
-	t.Logf("%d random programs compared, %d sleep-blocked; for comparison, dpor missed traces in %d and states or findings in %d of them", compared, blocked, dporTraces, dporStates)
+	t.Logf("%d random programs compared, %d sleep-blocked; executions: optimal %d, dpor %d", compared, blocked, optExec, dporExec)
 }
 
 var genThreads, genBlocksMax = 2, 3

@@ -131,6 +131,26 @@ func TestConflict(t *testing.T) {
 	if !Dependent(Acquire, Release) {
 		t.Error("acquire and release of one lock are dependent")
 	}
+	if !Conflict(ReleaseShared, ReadAcquire) || Conflict(Release, ReadAcquire) || Conflict(ReleaseShared, Acquire) {
+		t.Error("up_read→down_read must be a race; up_write→down_read and up_read→down_write only synchronise")
+	}
+}
+
+// An unlock is a release only by a thread that holds the lock; otherwise
+// it is a plain write (a later acquisition could have come first).
+func TestReleaseMode(t *testing.T) {
+	w := newTestWorld(2)
+	unlock := &Op{Kind: OpUnlock, Addr: x, Name: "spin_unlock"}
+	if fp := w.Footprint(0, unlock, nil); fp[0].Mode != Write {
+		t.Errorf("unlock of a free lock: %v, want a write", fp)
+	}
+	w.Apply(0, &Op{Kind: OpLock, Addr: x, Name: "spin_lock"})
+	if fp := w.Footprint(0, unlock, nil); fp[0].Mode != Release {
+		t.Errorf("unlock by the holder: %v, want a release", fp)
+	}
+	if fp := w.Footprint(1, unlock, nil); fp[0].Mode != Write {
+		t.Errorf("unlock by another thread: %v, want a write", fp)
+	}
 }
 
 func TestCopyFrom(t *testing.T) {

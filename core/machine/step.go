@@ -12,12 +12,19 @@ type AccessMode uint8
 // they conflict like writes, except that a release followed by an
 // acquire of the same lock is only a synchronisation (the acquire could
 // not have run first), so the explorer orders them without treating the
-// pair as a race to reverse.
+// pair as a race to reverse. A reader-writer semaphore's read side has
+// modes of its own, because an up_read() followed by another thread's
+// down_read() is a race to reverse: the second reader could have
+// entered while the first was still inside (kernel/locking/rwsem.c:
+// __down_read() waits only for a writer). An unlock by a thread that
+// does not hold the lock is a plain Write (World.releaseMode).
 const (
 	Read AccessMode = iota
 	Write
-	Acquire
-	Release
+	Acquire       // spin_lock, down_write: waits until the lock is free
+	Release       // spin_unlock, up_write, downgrade_write by the holder
+	ReadAcquire   // down_read: waits only while a writer holds the lock
+	ReleaseShared // up_read while readers hold the lock
 )
 
 // Access is one element of a footprint.
@@ -30,11 +37,11 @@ type Access struct {
 // the same location form a reversible race (the order matters and both
 // orders are possible).
 func Conflict(a, b AccessMode) bool {
-	if a == Read && b == Read {
+	switch {
+	case a == Read && b == Read:
 		return false
-	}
-	if a == Release && b == Acquire {
-		return false // synchronisation only
+	case (a == Release || a == ReleaseShared) && b == Acquire, a == Release && b == ReadAcquire:
+		return false // synchronisation only: b was disabled until a
 	}
 	return true
 }
@@ -124,15 +131,17 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		return w.addrAccess(op, Read, buf)
 	case OpStore, OpRMW, OpCmpxchg, OpAddUnless:
 		return w.pmdWrite(op, w.addrAccess(op, Write, buf))
-	case OpLock, OpDownRead, OpDownWrite:
+	case OpLock, OpDownWrite:
 		return w.addrAccess(op, Acquire, buf)
+	case OpDownRead:
+		return w.addrAccess(op, ReadAcquire, buf)
 	case OpTrylock, OpDownReadTrylock, OpDownWriteTrylock:
 		// A trylock can run while the lock is held (and fail), so a
 		// release before it is a race to reverse, not only a
 		// synchronisation as it is for a blocking acquire.
 		return w.addrAccess(op, Write, buf)
 	case OpUnlock, OpUpRead, OpUpWrite, OpDowngrade:
-		return w.addrAccess(op, Release, buf)
+		return w.addrAccess(op, w.releaseMode(t, op), buf)
 	case OpRCULock, OpRCUUnlock:
 		if w.rcuNested(t, op) {
 			return buf // only the outermost pair is visible to grace periods
@@ -198,6 +207,33 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 		}
 	}
 	return buf
+}
+
+// releaseMode is the access mode of an unlock by thread t now. An
+// unlock by a thread that does not hold the lock (a bad-unlock finding)
+// is a plain write: the acquisition after it might have run first, so
+// the pair is a race to reverse rather than a synchronisation.
+func (w *World) releaseMode(t int, op *Op) AccessMode {
+	loc, bad := w.cell(op.Addr, op.Name)
+	if bad != "" {
+		return Write
+	}
+	v := w.Mem[loc]
+	switch op.Kind {
+	case OpUnlock:
+		if v == Int(int64(t)+1) {
+			return Release
+		}
+	case OpUpRead:
+		if v.Int > 0 {
+			return ReleaseShared
+		}
+	default: // up_write, downgrade_write
+		if v == Int(-int64(t)-1) {
+			return Release
+		}
+	}
+	return Write
 }
 
 // addrAccess is the footprint of an access to the cell op.Addr denotes:
