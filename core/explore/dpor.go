@@ -15,6 +15,7 @@ type node struct {
 	sleep     uint64 // threads whose step here was covered by a sibling
 	done      uint64 // threads already explored from here
 	backtrack uint64 // threads that must be explored from here
+	given     uint64 // threads whose subtrees were handed to other tasks (ExploreParallel)
 	chosen    int8   // the thread of the current execution's step
 	prev      int8   // the thread of the previous step, -1 at the root
 	pre       int32  // preemptions before this node
@@ -32,6 +33,10 @@ func (e *explorer) dpor(reduce bool) {
 	var childSleep uint64
 	var raceBuf []int32
 	for e.budgetLeft() {
+		if e.opt.donate != nil && e.res.Executions > 0 && e.res.Executions%donateEvery == 0 &&
+			e.estimateTotal(stack)-float64(e.res.Executions) > donateOver {
+			e.donate(stack)
+		}
 		d0 := 0
 		if len(stack) == 0 {
 			x.reset()
@@ -116,16 +121,16 @@ func (e *explorer) newNode(x *executor, stack []node, d int, sleep uint64, reduc
 			return nd, false
 		}
 		nd.chosen, nd.backtrack = int8(p), 1<<uint(p)
-		if e.opt.siblingsDone && reduce {
-			// A parallel task: the lower-numbered siblings of each prefix
-			// step are other tasks, explored "before" this one, so they
-			// seed the sleep sets as explored siblings do.
+		if e.opt.prefixDone != nil && reduce {
+			// A parallel task: the siblings of each prefix step explored
+			// "before" it are other tasks, so they seed the sleep sets as
+			// explored siblings do.
 			if sleep&(1<<uint(p)) != 0 {
 				x.end = EndSleepBlocked // every trace of this task is another task's
 				return nd, false
 			}
 			nd.sleep = sleep
-			nd.done = en & (1<<uint(p) - 1)
+			nd.done = e.opt.prefixDone[d]
 		}
 		return nd, true
 	}
@@ -317,7 +322,7 @@ func (e *explorer) backtrack(stack *[]node) bool {
 		nd := &s[d]
 		nd.done |= 1 << uint(nd.chosen)
 		if d >= len(e.opt.Prefix) {
-			if cand := e.allowed(nd, nd.backtrack&^nd.done&^nd.sleep); cand != 0 {
+			if cand := e.allowed(nd, nd.backtrack&^nd.done&^nd.sleep&^nd.given); cand != 0 {
 				nd.chosen = int8(bits.TrailingZeros64(cand))
 				nd.fresh = true
 				*stack = s
@@ -328,4 +333,39 @@ func (e *explorer) backtrack(stack *[]node) bool {
 	}
 	*stack = s
 	return false
+}
+
+// donate hands part of the remaining search to other tasks
+// (ExploreParallel): at the shallowest node below the prefix where
+// threads other than the chosen one are still to be explored, each such
+// thread (every enabled one not asleep or done, not just the backtrack
+// set) becomes a task of its own, whose prefix is the path to the node
+// and that thread. Its sleep sets are seeded as this search would have
+// had them had it explored the thread right after the chosen one and
+// the threads given before it. A race found in a given subtree cannot
+// add to this search's backtrack sets, and need not: at the node and
+// every node above it, each thread not asleep has been or is being
+// explored, or is given. Nothing explored is lost or repeated.
+func (e *explorer) donate(stack []node) {
+	for i := len(e.opt.Prefix); i < len(stack); i++ {
+		nd := &stack[i]
+		m := e.allowed(nd, nd.enabled&^nd.sleep&^nd.done&^nd.given&^(1<<uint(nd.chosen)))
+		if m == 0 {
+			continue
+		}
+		prefix := make([]int, i+1)
+		done := make([]uint64, i+1)
+		for j := 0; j < i; j++ {
+			prefix[j], done[j] = int(stack[j].chosen), stack[j].done
+		}
+		before := nd.done | 1<<uint(nd.chosen)
+		for r := m; r != 0; r &= r - 1 {
+			t := bits.TrailingZeros64(r)
+			prefix[i], done[i] = t, before
+			e.opt.donate(append([]int(nil), prefix...), append([]uint64(nil), done...))
+			before |= 1 << uint(t)
+		}
+		nd.given |= m
+		return
+	}
 }

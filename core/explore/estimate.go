@@ -19,7 +19,7 @@ func progressFraction(stack []node) float64 {
 	f, share := 0.0, 1.0
 	for i := range stack {
 		nd := &stack[i]
-		all := (nd.done | nd.backtrack | 1<<uint(nd.chosen)) &^ (nd.sleep &^ nd.done)
+		all := (nd.done | nd.backtrack | 1<<uint(nd.chosen)) &^ (nd.sleep &^ nd.done) &^ nd.given
 		b := bits.OnesCount64(all)
 		if b == 0 {
 			break

@@ -51,7 +51,17 @@ type Options struct {
 	// executions so far and an estimate of the total (0: none yet).
 	Estimate func(executions int, total float64)
 
-	siblingsDone bool // ExploreParallel: the prefix's lower-numbered siblings are other tasks
+	// prefixDone (ExploreParallel), if not nil, gives for each prefix step
+	// the sibling steps explored "before" it, by other tasks: they seed
+	// the sleep sets as explored siblings do.
+	prefixDone []uint64
+	// donate (ExploreParallel), if set, is called with subtrees the
+	// search hands to other tasks (see explorer.donate), at checkpoints
+	// of donateEvery executions where more than donateOver executions
+	// are estimated to remain. The checkpoints count executions, so what
+	// is donated depends only on the program and the task, never on
+	// timing.
+	donate func(prefix []int, done []uint64)
 }
 
 // progressEvery is how often, at least, Progress is called during a run

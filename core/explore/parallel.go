@@ -9,22 +9,38 @@ import (
 	"github.com/ptlab/ptlab/core/compile"
 )
 
-// Task prefixes: the naive search tree is cut at the first depth where it
-// has at least parallelTasks nodes (or at parallelDepth), and each node's
-// schedule becomes one task. The cut depends only on the program, never
-// on the number of workers, so every -j N explores the same tasks and
-// merges them in the same order: the result is identical for every N.
-const (
-	parallelTasks = 64
-	parallelDepth = 8
+// A parallel search starts as one task, the whole search. A running task
+// whose search, at a checkpoint every donateEvery executions, estimates
+// more than donateOver executions still to go (progressFraction) hands
+// the unexplored siblings at its shallowest open node to new tasks
+// (explorer.donate), which may hand over work in turn. (A fixed cut of
+// the tree into tasks balanced badly: sleep-set seeding makes such tasks
+// very unequal, and on R11-scaled-3 one of 81 held half the work; it
+// also tripled the executions of small scripts.) Every decision depends
+// only on the program and the task, never on the number of workers or on
+// timing, so every -j N explores the same tasks and merges them in the
+// same order: the result is identical for every N.
+var (
+	donateEvery         = 256
+	donateOver  float64 = 8192
 )
 
+// ptask is one task of a parallel search: a schedule prefix with the
+// siblings explored before each of its steps, its result, and the tasks
+// it handed subtrees to, in the order it did.
+type ptask struct {
+	prefix   []int
+	done     []uint64 // per prefix step, the siblings explored before it
+	res      *Result
+	children []*ptask
+}
+
 // ExploreParallel runs an exhaustive search ("dpor" or "naive") split into
-// independent tasks, the subtrees below fixed schedule prefixes, on
-// workers goroutines. Each task is a search restricted to its prefix
-// (Options.Prefix) whose sleep sets start with the lower-numbered sibling
-// tasks' first steps, as if those had been explored first, so tasks do
-// not repeat each other's traces. The results are merged in task order:
+// independent tasks, the subtrees below schedule prefixes, on workers
+// goroutines. Each task is a search restricted to its prefix
+// (Options.Prefix) whose sleep sets start with the sibling tasks explored
+// "before" it, so tasks do not repeat each other's traces. The results
+// are merged in task order (each task, then the tasks it handed work to):
 // the whole result is the same for every worker count, with the same
 // states, verdict and findings as the sequential search. Lock-order
 // cycles are looked for in the union of every task's lock dependencies.
@@ -46,93 +62,104 @@ func ExploreParallel(ctx context.Context, prog *compile.Program, opt Options, wo
 	if opt.MaxSteps <= 0 {
 		opt.MaxSteps = DefaultMaxSteps
 	}
-	tasks, err := splitTasks(prog, opt)
-	if err != nil {
-		return nil, err
-	}
-	results := make([]*Result, len(tasks))
-	errs := make([]error, len(tasks))
-	var mu sync.Mutex
-	done := 0
-	next := make(chan int)
+	root := &ptask{prefix: opt.Prefix, done: make([]uint64, len(opt.Prefix))}
+	q := &taskQueue{todo: []*ptask{root}}
+	q.cond = sync.NewCond(&q.mu)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				o := opt
-				o.Prefix = tasks[i]
-				o.Progress, o.Estimate = nil, nil
-				o.siblingsDone = true
-				if opt.Progress != nil || opt.Estimate != nil {
-					prev := 0
-					o.Progress = func(n int) {
-						mu.Lock()
-						defer mu.Unlock()
-						done += n - prev
-						prev = n
-						if opt.Progress != nil {
-							opt.Progress(done)
-						}
-						if opt.Estimate != nil {
-							opt.Estimate(done, 0)
-						}
-					}
-				}
-				results[i], errs[i] = Explore(ctx, prog, o)
-			}
+			q.work(ctx, prog, opt)
 		}()
 	}
-	for i := range tasks {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	if q.err != nil {
+		return nil, q.err
+	}
+	var all []*Result
+	var walk func(ts []*ptask)
+	walk = func(ts []*ptask) {
+		for _, t := range ts {
+			all = append(all, t.res)
+			walk(t.children)
 		}
 	}
-	res := merge(prog, opt, results)
-	res.Note = fmt.Sprintf("parallel search: %d tasks", len(tasks))
+	walk([]*ptask{root})
+	res := merge(prog, opt, all)
+	res.Note = fmt.Sprintf("parallel search: %d tasks", len(all))
 	return res, nil
 }
 
-// splitTasks cuts the naive search tree below opt.Prefix into task
-// prefixes, in depth-first order.
-func splitTasks(prog *compile.Program, opt Options) ([][]int, error) {
-	x := newExecutor(prog, opt.MaxSteps, false)
-	tasks := [][]int{append([]int(nil), opt.Prefix...)}
-	for depth := 0; depth < parallelDepth && len(tasks) < parallelTasks; depth++ {
-		var next [][]int
-		grew := false
-		for _, t := range tasks {
-			x.reset()
-			for _, p := range t {
-				if x.end != EndRunning || x.enabled()&(1<<uint(p)) == 0 {
-					return nil, fmt.Errorf("the given prefix is not a valid schedule")
-				}
-				x.step(p)
-			}
-			en := x.enabled()
-			if x.end != EndRunning || en == 0 {
-				next = append(next, t) // the execution ends within the prefix
-				continue
-			}
-			for p := 0; p < x.n; p++ {
-				if en&(1<<uint(p)) != 0 {
-					next = append(next, append(append([]int(nil), t...), p))
-					grew = true
-				}
-			}
+// taskQueue hands tasks to workers; a running task adds those it hands
+// subtrees to.
+type taskQueue struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	todo    []*ptask
+	running int
+	done    int // executions so far, for Progress
+	err     error
+}
+
+// work runs tasks until none is left or running.
+func (q *taskQueue) work(ctx context.Context, prog *compile.Program, opt Options) {
+	for {
+		q.mu.Lock()
+		for len(q.todo) == 0 && q.running > 0 && q.err == nil {
+			q.cond.Wait()
 		}
-		tasks = next
-		if !grew {
-			break
+		if len(q.todo) == 0 || q.err != nil {
+			q.cond.Broadcast()
+			q.mu.Unlock()
+			return
+		}
+		t := q.todo[0]
+		q.todo = q.todo[1:]
+		q.running++
+		q.mu.Unlock()
+
+		o := opt
+		o.Prefix, o.prefixDone = t.prefix, t.done
+		o.Progress, o.Estimate = nil, nil
+		o.donate = func(prefix []int, done []uint64) {
+			c := &ptask{prefix: prefix, done: done}
+			t.children = append(t.children, c)
+			q.mu.Lock()
+			q.todo = append(q.todo, c)
+			q.cond.Signal()
+			q.mu.Unlock()
+		}
+		prev := 0
+		if opt.Progress != nil || opt.Estimate != nil {
+			o.Progress = func(n int) { q.progress(opt, n-prev); prev = n }
+		}
+		res, err := Explore(ctx, prog, o)
+		q.mu.Lock()
+		q.running--
+		if err != nil && q.err == nil {
+			q.err = err
+		}
+		t.res = res
+		q.cond.Broadcast()
+		q.mu.Unlock()
+		if err == nil {
+			q.progress(opt, res.Executions-prev)
 		}
 	}
-	return tasks, nil
+}
+
+// progress adds n executions to the running count and reports it.
+func (q *taskQueue) progress(opt Options, n int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.done += n
+	if opt.Progress != nil {
+		opt.Progress(q.done)
+	}
+	if opt.Estimate != nil {
+		opt.Estimate(q.done, 0)
+	}
 }
 
 // merge combines the task results in task order.

@@ -3,6 +3,7 @@ package explore
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"sort"
 	"testing"
@@ -73,4 +74,63 @@ func sortedStrings(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// With tasks handing over work at every checkpoint, a parallel search
+// still finds exactly the sequential search's states and findings, and
+// its result does not depend on the number of workers. The programs are
+// the random ones of TestOptimalRandomPrograms, with up to four threads.
+func TestExploreParallelDonation(t *testing.T) {
+	defer func(every int, over float64) { donateEvery, donateOver = every, over }(donateEvery, donateOver)
+	donateEvery, donateOver = 2, 0
+	defer func(th, bl int) { genThreads, genBlocksMax = th, bl }(genThreads, genBlocksMax)
+	genThreads, genBlocksMax = 3, 3
+	n := 60
+	if testing.Short() {
+		n = 15
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	handed := 0
+	for i := 0; i < n; i++ {
+		src := genProgram(rng)
+		prog := mustCompile(t, src)
+		for _, strategy := range []string{"dpor", "naive"} {
+			seq := run(t, prog, Options{Strategy: strategy, MaxExecutions: 20000})
+			if !seq.Exhaustive {
+				continue
+			}
+			var first *Result
+			for _, w := range []int{1, 2, 3} {
+				par, err := ExploreParallel(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1}, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = par
+				} else if !reflect.DeepEqual(first, par) {
+					t.Fatalf("program %d %s: -j 1 and -j %d differ\n%s", i, strategy, w, src)
+				}
+			}
+			if !first.Exhaustive || outcomeSet(first) != outcomeSet(seq) || findingSet(first) != findingSet(seq) || first.Pos > 0 != (seq.Pos > 0) {
+				t.Errorf("program %d %s: parallel %s / %s, sequential %s / %s\n%s", i, strategy, outcomeSet(first), findingSet(first), outcomeSet(seq), findingSet(seq), src)
+			}
+			var tasks int
+			fmt.Sscanf(first.Note, "parallel search: %d tasks", &tasks)
+			handed += tasks - 1
+			// Below a given prefix (the last thread first), too.
+			pfx := []int{len(prog.Threads) - 1}
+			seqP := run(t, prog, Options{Strategy: strategy, Prefix: pfx})
+			parP, err := ExploreParallel(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1, Prefix: pfx}, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if outcomeSet(parP) != outcomeSet(seqP) || findingSet(parP) != findingSet(seqP) {
+				t.Errorf("program %d %s, prefix %v: parallel %s / %s, sequential %s / %s\n%s", i, strategy, pfx, outcomeSet(parP), findingSet(parP), outcomeSet(seqP), findingSet(seqP), src)
+			}
+		}
+	}
+	if handed == 0 {
+		t.Error("no task handed work over: the test does not exercise donation")
+	}
+	t.Logf("%d tasks handed over", handed)
 }
