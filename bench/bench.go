@@ -46,6 +46,14 @@ type Result struct {
 	StepsPerSecond float64 `json:"steps_per_second"`
 	WallSeconds    float64 `json:"wall_seconds"`
 	PeakBytes      uint64  `json:"peak_bytes"`
+	Workers        int     `json:"workers,omitempty"` // > 0: a parallel search (-j) on this many workers
+}
+
+// Config is how Run measures a case.
+type Config struct {
+	Strategy    string // dpor, optimal or naive
+	CountTraces bool   // count the traces independently (naive searches)
+	Workers     int    // > 0: explore.ExploreParallel with this many workers (dpor, naive)
 }
 
 // Suite returns the fixed suite. corpusDir is the LKMM corpus
@@ -158,11 +166,11 @@ func corpus(dir string) (*Case, error) {
 // minTime is how long Run repeats a small case to time it.
 const minTime = 200 * time.Millisecond
 
-// Run measures one case with the given strategy: one run for the counts
-// and the peak heap, repeated runs for the rate and the wall time (the
-// mean over the repetitions).
-func Run(ctx context.Context, c Case, strategy string, countTraces bool) (r Result, err error) {
-	r = Result{Name: c.Name, Programs: len(c.Progs)}
+// Run measures one case: one run for the counts and the peak heap,
+// repeated runs for the rate and the wall time (the mean over the
+// repetitions).
+func Run(ctx context.Context, c Case, cfg Config) (r Result, err error) {
+	r = Result{Name: c.Name, Programs: len(c.Progs), Workers: cfg.Workers}
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -189,7 +197,13 @@ func Run(ctx context.Context, c Case, strategy string, countTraces bool) (r Resu
 	}()
 	once := func() (execs, blocked, steps int, err error) {
 		for _, p := range c.Progs {
-			res, err := explore.Explore(ctx, p, explore.Options{Strategy: strategy, MaxPreemptions: -1})
+			opt := explore.Options{Strategy: cfg.Strategy, MaxPreemptions: -1}
+			var res *explore.Result
+			if cfg.Workers > 0 {
+				res, err = explore.ExploreParallel(ctx, p, opt, cfg.Workers)
+			} else {
+				res, err = explore.Explore(ctx, p, opt)
+			}
 			if err != nil {
 				return 0, 0, 0, fmt.Errorf("%s: %v", p.File, err)
 			}
@@ -223,7 +237,7 @@ func Run(ctx context.Context, c Case, strategy string, countTraces bool) (r Resu
 	if wall > 0 {
 		r.StepsPerSecond = float64(steps) / wall.Seconds()
 	}
-	if countTraces {
+	if cfg.CountTraces {
 		total := 0
 		for _, p := range c.Progs {
 			n, ok, err := Traces(ctx, p)

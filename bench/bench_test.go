@@ -20,7 +20,7 @@ func TestSuite(t *testing.T) {
 		if c.Name == "R11-scaled-4threads" {
 			continue // about a minute: measured by ptlab bench
 		}
-		r, err := Run(context.Background(), c, "dpor", false)
+		r, err := Run(context.Background(), c, Config{Strategy: "dpor"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func BenchmarkSuite(b *testing.B) {
 			var rate float64
 			var execs int
 			for i := 0; i < b.N; i++ {
-				r, err := Run(context.Background(), c, "dpor", false)
+				r, err := Run(context.Background(), c, Config{Strategy: "dpor"})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -68,7 +68,7 @@ func TestTraces(t *testing.T) {
 		if c.Name != "R6-free-without-grace-period" && c.Name != "R9-pml-ptl-order" {
 			continue
 		}
-		r, err := Run(context.Background(), c, "dpor", true)
+		r, err := Run(context.Background(), c, Config{Strategy: "dpor", CountTraces: true})
 		if err != nil {
 			t.Fatal(err)
 		}
