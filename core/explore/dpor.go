@@ -27,9 +27,14 @@ type node struct {
 // thread is explored at every node (naive exhaustive search).
 func (e *explorer) dpor(reduce bool) {
 	x := newExecutor(e.prog, e.opt.MaxSteps, reduce || e.opt.CountTraces)
-	var stack []node
+	stack := x.stack[:0]
 	e.stack = &stack
-	var snaps []snapshot // snaps[d]: the state before step d of the current execution
+	snaps := x.snaps[:0] // snaps[d]: the state before step d of the current execution
+	defer func() {
+		e.stack = nil
+		x.stack, x.snaps = stack, snaps
+		x.release()
+	}()
 	var childSleep uint64
 	var raceBuf []int32
 	for e.budgetLeft() {
@@ -58,7 +63,11 @@ func (e *explorer) dpor(reduce bool) {
 				}
 				stack = append(stack, nd)
 				if d == len(snaps) {
-					snaps = append(snaps, snapshot{})
+					if d < cap(snaps) {
+						snaps = snaps[:d+1] // keep the old snapshot's storage
+					} else {
+						snaps = append(snaps, snapshot{})
+					}
 				}
 				x.save(&snaps[d], int(nd.chosen))
 			}

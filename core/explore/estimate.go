@@ -60,6 +60,7 @@ func EstimateNaive(ctx context.Context, prog *compile.Program, probes int, seed 
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))
 	x := newExecutor(prog, DefaultMaxSteps, false)
+	defer x.release()
 	sum := 0.0
 	for i := 0; i < probes; i++ {
 		if err := ctx.Err(); err != nil {

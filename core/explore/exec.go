@@ -3,6 +3,7 @@ package explore
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/ptlab/ptlab/core/compile"
 	"github.com/ptlab/ptlab/core/machine"
@@ -80,21 +81,60 @@ type executor struct {
 
 	// scratch storage for the search
 	fpScratch, fpScratch2 []machine.Access
+	stack                 []node     // dpor: the search path
+	snaps                 []snapshot // dpor: the state before each step of the path
 }
 
+// executors keeps the storage of finished searches' executors (see
+// release): most searches are small, and allocating a world, a
+// per-location index and snapshots afresh for each cost more than the
+// search itself (the scenario suite: a third of its time in allocation
+// and garbage collection).
+var executors sync.Pool
+
 func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
-	x := &executor{prog: prog, maxSteps: maxSteps, track: track, n: len(prog.Threads), rcu: -1}
+	x, _ := executors.Get().(*executor)
+	if x == nil {
+		x = &executor{}
+	}
+	x.prog, x.maxSteps, x.track, x.n, x.rcu = prog, maxSteps, track, len(prog.Threads), -1
 	if prog.RCUCallbacks {
 		x.rcu = x.n
 		x.n++
 	}
-	x.locAcc = make([][]int32, prog.Layout.NumLocations())
+	x.cbOp = machine.Op{}
+	x.race = raceScratch{}
+	x.held = x.held[:0]
+	// Every entry is empty: release cleared the ones in use.
+	if n := prog.Layout.NumLocations(); cap(x.locAcc) >= n {
+		x.locAcc = x.locAcc[:n]
+	} else {
+		x.locAcc = make([][]int32, n)
+	}
+	x.locUsed = x.locUsed[:0]
 	return x
+}
+
+// release gives x's storage to the next newExecutor; x must not be used
+// after it. Nothing a search returns refers to it (outcomes, findings
+// and lock dependencies are copied).
+func (x *executor) release() {
+	for _, loc := range x.locUsed {
+		x.locAcc[loc] = x.locAcc[loc][:0]
+	}
+	x.locUsed = x.locUsed[:0]
+	clear(x.threads)
+	x.threads = x.threads[:0]
+	x.prog = nil
+	executors.Put(x)
 }
 
 // reset starts a new execution.
 func (x *executor) reset() {
-	x.world = machine.NewWorld(x.prog.Layout, x.prog.InitMem)
+	if x.world == nil {
+		x.world = &machine.World{}
+	}
+	x.world.Reset(x.prog.Layout, x.prog.InitMem)
 	x.threads = x.threads[:0]
 	x.sched = x.sched[:0]
 	x.events = x.events[:0]

@@ -150,6 +150,41 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
+// Searches reuse the storage of earlier ones (executors, release): a
+// search gives the same result whatever ran before it, here programs of
+// other sizes, thread counts and features (RCU callbacks, data races,
+// rwsems, SRCU), with every strategy.
+func TestStorageReuse(t *testing.T) {
+	var progs []*compile.Program
+	for _, c := range countCases {
+		progs = append(progs, mustCompile(t, c.src))
+	}
+	for _, c := range optimalCases {
+		progs = append(progs, mustCompile(t, c.src))
+	}
+	strategies := []string{"dpor", "naive", "optimal", "random"}
+	first := map[string]string{} // lookup only
+	order := make([]int, len(progs))
+	for i := range order {
+		order[i] = i
+	}
+	for round := 0; round < 2; round++ {
+		for _, i := range order {
+			for _, s := range strategies {
+				got := fmt.Sprintf("%+v", run(t, progs[i], Options{Strategy: s, Seed: 5, MaxExecutions: 300}))
+				key := fmt.Sprint(i, s)
+				if round == 0 {
+					first[key] = got
+				} else if first[key] != got {
+					t.Errorf("program %d, %s: the result changed when run after the others", i, s)
+				}
+			}
+		}
+		slices.Reverse(order) // round two runs in the reverse order
+		slices.Reverse(strategies)
+	}
+}
+
 // A lock taken and never released by one thread: the other thread can
 // still complete if it runs first. Exploration must find that execution
 // even though, run the other way round, the blocked acquisition never

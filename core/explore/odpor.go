@@ -156,6 +156,7 @@ func (e *explorer) optimal() error {
 		return fmt.Errorf("strategy optimal does not support a preemption bound (use dpor)")
 	}
 	x := newExecutor(e.prog, e.opt.MaxSteps, true)
+	defer x.release()
 	o := &odpor{e: e, x: x}
 	o.run()
 	if o.misses > 0 {

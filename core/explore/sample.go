@@ -19,6 +19,7 @@ func (e *explorer) sample() error {
 	}
 	rng := rand.New(rand.NewPCG(e.opt.Seed, 0x9e3779b97f4a7c15))
 	x := newExecutor(e.prog, e.opt.MaxSteps, false)
+	defer x.release()
 	depth := e.opt.Depth
 	if depth <= 0 {
 		depth = 2
@@ -127,6 +128,7 @@ func (e *explorer) replay() error {
 		return err
 	}
 	x := newExecutor(e.prog, e.opt.MaxSteps, false)
+	defer x.release()
 	x.reset()
 	for i, p := range sched {
 		if x.end != EndRunning {

@@ -288,18 +288,32 @@ type World struct {
 
 // NewWorld returns a world with mem as its initial memory (copied).
 func NewWorld(l *Layout, mem []Value) *World {
-	w := &World{
-		L:        l,
-		Mem:      append([]Value(nil), mem...),
-		rcu:      make([]section, l.NThreads),
-		irq:      make([]section, l.NThreads),
-		gp:       make([][]gpWait, l.NThreads),
-		srcuWait: make([][]int, l.NThreads),
-		srcuSeq:  make([]int64, l.NThreads),
-		freed:    make([]bool, len(l.Objects)),
-		freeSite: make([]Site, len(l.Objects)),
+	w := &World{}
+	w.Reset(l, mem)
+	return w
+}
+
+// Reset makes w the initial world of layout l with memory mem (copied),
+// reusing w's storage: an explorer starts many searches, and a world's
+// memory holds every cell of every PTE table.
+func (w *World) Reset(l *Layout, mem []Value) {
+	n, objs := l.NThreads, len(l.Objects)
+	w.L = l
+	w.Mem = append(w.Mem[:0], mem...)
+	w.undo = w.undo[:0]
+	w.rcu = resizeClear(w.rcu, n)
+	w.irq = resizeClear(w.irq, n)
+	w.gp = resize2(w.gp, n)
+	w.srcuWait = resize2(w.srcuWait, n)
+	for i := 0; i < n; i++ {
+		w.gp[i], w.srcuWait[i] = w.gp[i][:0], w.srcuWait[i][:0]
 	}
-	w.linked = make([]bool, len(l.Objects))
+	w.srcuSeq = resizeClear(w.srcuSeq, n)
+	w.srcu = w.srcu[:0]
+	w.cbs = w.cbs[:0]
+	w.freed = resizeClear(w.freed, objs)
+	w.freeSite = resizeClear(w.freeSite, objs)
+	w.linked = resizeClear(w.linked, objs)
 	for i := range l.Objects {
 		w.linked[i] = w.attached(i)
 	}
@@ -309,7 +323,17 @@ func NewWorld(l *Layout, mem []Value) *World {
 			w.freeSite[i] = Site{Thread: -2, How: "never allocated"}
 		}
 	}
-	return w
+}
+
+// resizeClear returns s with length n and every element zero, reusing
+// its storage.
+func resizeClear[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // RCUDepth returns thread t's rcu_read_lock() nesting depth.
