@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -395,6 +396,32 @@ func TestMarkdownAndExamples(t *testing.T) {
 	for _, x := range ex.Examples {
 		if x.Group == "" || x.Name == "" || !strings.HasPrefix(x.Source, "C ") {
 			t.Errorf("example %+v", x.Name)
+		}
+	}
+}
+
+// The page offers every strategy; optimal reports one execution per
+// trace and the same findings as dpor.
+func TestStrategies(t *testing.T) {
+	e, r := newEngine()
+	var kinds []string
+	for i, s := range protocol.Strategies {
+		o := protocol.DefaultOptions()
+		o.Strategy = s
+		resp := ask(t, e, r, protocol.Request{ID: i + 1, Type: protocol.Run, Script: abba, Options: o})
+		if resp.Type != protocol.Result || resp.Result == nil {
+			t.Fatalf("%s: response %+v", s, resp)
+		}
+		if resp.Result.Strategy != s || !strings.Contains(resp.Result.Exploration, "("+s+")") {
+			t.Errorf("asked for %s: strategy %q, %q", s, resp.Result.Strategy, resp.Result.Exploration)
+		}
+		var k []string
+		for _, f := range resp.Result.Findings {
+			k = append(k, f.Kind)
+		}
+		kinds = append(kinds, fmt.Sprint(k))
+		if s != "random" && s != "pct" && kinds[len(kinds)-1] != kinds[0] {
+			t.Errorf("%s found %v, dpor %v", s, k, kinds[0])
 		}
 	}
 }

@@ -75,7 +75,7 @@ type Request struct {
 // Options are the exploration options the page offers. Zero values mean
 // the engine's defaults; Preemptions < 0 means no preemption bound.
 type Options struct {
-	Strategy    string `json:"strategy"`    // "dpor" (default), "naive", "random", "pct"
+	Strategy    string `json:"strategy"`    // "dpor" (default), "optimal", "naive", "random", "pct"
 	Seed        uint64 `json:"seed"`        //
 	Executions  int    `json:"executions"`  // 0: unbounded for dpor/naive, 1000 for random/pct
 	Steps       int    `json:"steps"`       // visible steps per thread; 0: 1000
@@ -90,7 +90,7 @@ func DefaultOptions() Options {
 }
 
 // Strategies are the strategies the page offers, in menu order.
-var Strategies = []string{"dpor", "naive", "random", "pct"}
+var Strategies = []string{"dpor", "optimal", "naive", "random", "pct"}
 
 // Validate reports the first option a user must fix.
 func (o Options) Validate() error {
@@ -100,7 +100,9 @@ func (o Options) Validate() error {
 	}
 	switch {
 	case !ok:
-		return fmt.Errorf("unknown strategy %q (want dpor, naive, random or pct)", o.Strategy)
+		return fmt.Errorf("unknown strategy %q (want dpor, optimal, naive, random or pct)", o.Strategy)
+	case o.Strategy == "optimal" && o.Preemptions >= 0:
+		return fmt.Errorf("the optimal strategy cannot take a preemption bound: use dpor, which stays complete within the bound")
 	case o.Executions < 0:
 		return fmt.Errorf("the execution bound must be 0 (none) or more, not %d", o.Executions)
 	case o.Steps < 0:

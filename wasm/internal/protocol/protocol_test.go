@@ -40,6 +40,13 @@ func TestValidate(t *testing.T) {
 	if err := DefaultOptions().Validate(); err != nil {
 		t.Errorf("default options: %v", err)
 	}
+	for _, s := range Strategies {
+		o := DefaultOptions()
+		o.Strategy = s
+		if err := o.Validate(); err != nil {
+			t.Errorf("strategy %s: %v", s, err)
+		}
+	}
 	for _, tc := range []struct {
 		o    Options
 		want string
@@ -50,6 +57,7 @@ func TestValidate(t *testing.T) {
 		{Options{Preemptions: -2}, "preemption bound"},
 		{Options{Depth: -1}, "PCT depth"},
 		{Options{TimeoutMs: -1}, "time limit"},
+		{Options{Strategy: "optimal", Preemptions: 2}, "optimal strategy cannot take a preemption bound"},
 	} {
 		if err := tc.o.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Validate(%+v) = %v, want an error about %q", tc.o, err, tc.want)
