@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/ptlab/ptlab/core/compile"
 )
 
 var parallelSrcs = []string{
@@ -29,18 +31,7 @@ func TestExploreParallel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var first *Result
-			for _, w := range []int{1, 2, 4} {
-				par, err := ExploreParallel(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1}, w)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if first == nil {
-					first = par
-				} else if !reflect.DeepEqual(first, par) {
-					t.Errorf("prog %d %s: -j 1 and -j %d differ:\n%+v\n%+v", i, strategy, w, first, par)
-				}
-			}
+			first := sameForEveryN(t, prog, strategy, 1, 2, 4)
 			if !first.Exhaustive {
 				t.Errorf("prog %d %s: not exhaustive: %s", i, strategy, first.StopReason)
 			}
@@ -56,6 +47,26 @@ func TestExploreParallel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameForEveryN runs a parallel search of prog on each number of
+// workers, fails the test unless the results are identical, and returns
+// the first.
+func sameForEveryN(t *testing.T, prog *compile.Program, strategy string, workers ...int) *Result {
+	t.Helper()
+	var first *Result
+	for _, w := range workers {
+		par, err := ExploreParallel(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1}, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = par
+		} else if !reflect.DeepEqual(first, par) {
+			t.Fatalf("%s: -j %d and -j %d differ:\n%+v\n%+v\n%s", strategy, workers[0], w, first, par, prog.File)
+		}
+	}
+	return first
 }
 
 func resultSummary(r *Result) string {
@@ -99,18 +110,7 @@ func TestExploreParallelDonation(t *testing.T) {
 			if !seq.Exhaustive {
 				continue
 			}
-			var first *Result
-			for _, w := range []int{1, 2, 3} {
-				par, err := ExploreParallel(context.Background(), prog, Options{Strategy: strategy, MaxPreemptions: -1}, w)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if first == nil {
-					first = par
-				} else if !reflect.DeepEqual(first, par) {
-					t.Fatalf("program %d %s: -j 1 and -j %d differ\n%s", i, strategy, w, src)
-				}
-			}
+			first := sameForEveryN(t, prog, strategy, 1, 2, 3)
 			if !first.Exhaustive || outcomeSet(first) != outcomeSet(seq) || findingSet(first) != findingSet(seq) || first.Pos > 0 != (seq.Pos > 0) {
 				t.Errorf("program %d %s: parallel %s / %s, sequential %s / %s\n%s", i, strategy, outcomeSet(first), findingSet(first), outcomeSet(seq), findingSet(seq), src)
 			}
