@@ -162,6 +162,11 @@ func TestOptimalExecutionsEqualTraces(t *testing.T) {
 			naive := run(t, prog, Options{Strategy: "naive", CountTraces: true})
 			opt := run(t, prog, Options{Strategy: "optimal", CountTraces: true})
 			dpor := run(t, prog, Options{Strategy: "dpor"})
+			// The sampling strategies, given enough executions for these
+			// small programs (deterministic for the seed), and for PCT a
+			// bug depth that reaches every state (three-writers needs 3).
+			random := run(t, prog, Options{Strategy: "random", Seed: 1, MaxExecutions: 3000})
+			pct := run(t, prog, Options{Strategy: "pct", Seed: 1, MaxExecutions: 3000, Depth: 4})
 			if !naive.Exhaustive || !opt.Exhaustive || !dpor.Exhaustive {
 				t.Fatalf("not exhaustive: naive %v optimal %v (%s) dpor %v", naive.Exhaustive, opt.Exhaustive, opt.StopReason, dpor.Exhaustive)
 			}
@@ -174,7 +179,7 @@ func TestOptimalExecutionsEqualTraces(t *testing.T) {
 			if opt.Traces != naive.Traces {
 				t.Errorf("optimal covered %d traces, naive %d", opt.Traces, naive.Traces)
 			}
-			for _, r := range []*Result{opt, dpor} {
+			for _, r := range []*Result{opt, dpor, random, pct} {
 				if outcomeSet(r) != outcomeSet(naive) {
 					t.Errorf("%s states %s, naive %s", r.Strategy, outcomeSet(r), outcomeSet(naive))
 				}

@@ -24,7 +24,7 @@ func (e *explorer) sample() error {
 	if depth <= 0 {
 		depth = 2
 	}
-	n := len(e.prog.Threads)
+	n := x.n // the RCU callback pseudo-thread is scheduled like the others
 	k := 0 // longest execution seen: PCT's estimate of the step count
 	for e.budgetLeft() {
 		x.reset()
