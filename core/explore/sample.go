@@ -25,7 +25,7 @@ func (e *explorer) sample() error {
 		depth = 2
 	}
 	n := x.n // the RCU callback pseudo-thread is scheduled like the others
-	k := 0 // longest execution seen: PCT's estimate of the step count
+	k := 0   // longest execution seen: PCT's estimate of the step count
 	for e.budgetLeft() {
 		x.reset()
 		e.followPrefix(x)
