@@ -3,6 +3,8 @@ package machine
 import (
 	"strings"
 	"testing"
+
+	"github.com/ptlab/ptlab/core/source"
 )
 
 // newTestWorld has objects x, l (a lock) and s (an SRCU domain) and n threads.
@@ -210,11 +212,16 @@ func TestTableLifecycle(t *testing.T) {
 	states := []string{w.TableState(pt)}
 	w.Apply(0, &Op{Kind: OpStore, Addr: Ptr(pmdt, 1), Arg: Value{}})
 	states = append(states, w.TableState(pt))
-	w.Apply(0, &Op{Kind: OpFreeRCU, Addr: Ptr(pt, 0)})
+	w.Apply(0, &Op{Kind: OpFreeRCU, Addr: Ptr(pt, 0), Name: "pte_free_defer", Pos: source.Pos{Line: 7, Col: 3}})
 	states = append(states, w.TableState(pt))
 	w.Apply(1, &Op{Kind: OpRCUCallback})
 	states = append(states, w.TableState(pt))
 	if got := strings.Join(states, " "); got != "attached detached free-pending freed" {
 		t.Errorf("states %s", got)
+	}
+	// A use after the callback names the call that queued it.
+	e := w.Apply(1, &Op{Kind: OpLoad, Addr: Ptr(pt, 1), Name: "READ_ONCE"})
+	if want := "freed by RCU callback at 7:3 (RCU callback of pte_free_defer() at 7:3 in P0)"; !strings.Contains(e.Detail, want) {
+		t.Errorf("use after the callback: %q, want it to say %q", e.Detail, want)
 	}
 }

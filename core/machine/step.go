@@ -660,9 +660,9 @@ func (w *World) checkFreed(t int, op *Op, eff *Effect) {
 		what = w.L.LockName(op.Addr)
 	}
 	eff.Detail = fmt.Sprintf("BUG: KASAN: use-after-free in %s: %s of %s by P%d; freed by %s at %s (%s)",
-		op.Name, strings.ToLower(access), what, t, siteThread(fs), fs.Pos, fs.How)
+		op.Name, strings.ToLower(access), what, t, siteThread(fs), fs.Pos, fs.how())
 	eff.Report = fmt.Sprintf("%s of size 8 at addr %s by task P%d\n\nFreed by task %s:\n  %s at %s",
-		access, what, t, siteThread(fs), fs.How, fs.Pos)
+		access, what, t, siteThread(fs), fs.how(), fs.Pos)
 }
 
 // checkDetached reports a PTE written into a table no PMD entry points to
@@ -708,8 +708,7 @@ func (w *World) applyFree(t int, op *Op) Effect {
 	if op.Kind == OpRCUCallback {
 		cb := w.cbs[0]
 		w.cbs = append(w.cbs[:0], w.cbs[1:]...)
-		return w.free(int(cb.obj), Site{Thread: -1, Pos: cb.queued.Pos,
-			How: fmt.Sprintf("RCU callback of %s() at %s in P%d", cb.queued.How, cb.queued.Pos, cb.queued.Thread)}, op)
+		return w.free(int(cb.obj), Site{Thread: -1, Pos: cb.queued.Pos, How: cb.queued.How, Queuer: cb.queued.Thread}, op)
 	}
 	if !op.Addr.IsPtr() || op.Addr.Object() >= len(w.L.Objects) {
 		if op.Addr == (Value{}) {
@@ -769,7 +768,7 @@ func (w *World) free(o int, site Site, op *Op) Effect {
 	if w.freed[o] {
 		fs := w.freeSite[o]
 		return Effect{Kind: "double-free",
-			Detail: fmt.Sprintf("BUG: KASAN: double-free in %s: %s already freed by %s at %s (%s)", op.Name, w.L.Objects[o].Name, siteThread(fs), fs.Pos, fs.How)}
+			Detail: fmt.Sprintf("BUG: KASAN: double-free in %s: %s already freed by %s at %s (%s)", op.Name, w.L.Objects[o].Name, siteThread(fs), fs.Pos, fs.how())}
 	}
 	w.freed[o] = true
 	w.freeSite[o] = site

@@ -256,7 +256,19 @@ type srcuSection struct {
 type Site struct {
 	Thread int // -1: the RCU callback thread
 	Pos    source.Pos
-	How    string // "kfree", "RCU callback (kvfree_rcu at 4:2 in P0)"
+	How    string // "kfree"; for a callback, what queued it ("kvfree_rcu")
+	Queuer int    // for a callback (Thread -1): the thread that queued it
+}
+
+// how describes the free, in a report: the freeing call, or for an RCU
+// callback the call that queued it, where and by whom. (Formatted only
+// when a report needs it: callbacks run in most executions of the
+// scripts that queue them.)
+func (s Site) how() string {
+	if s.Thread == -1 {
+		return fmt.Sprintf("RCU callback of %s() at %s in P%d", s.How, s.Pos, s.Queuer)
+	}
+	return s.How
 }
 
 // callback is a kvfree_rcu() waiting for its grace period: the readers
