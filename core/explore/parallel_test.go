@@ -134,3 +134,36 @@ func TestExploreParallelDonation(t *testing.T) {
 	}
 	t.Logf("%d tasks handed over", handed)
 }
+
+// Under a preemption bound, too, a parallel search that hands over work
+// at every opportunity finds what bounded naive search finds.
+func TestExploreParallelBounded(t *testing.T) {
+	defer func(every int, over float64) { donateEvery, donateOver = every, over }(donateEvery, donateOver)
+	donateEvery, donateOver = 2, 0
+	rng := rand.New(rand.NewPCG(9, 9))
+	compared := 0
+	for i := 0; i < 150; i++ {
+		src := genProgram(rng)
+		prog := mustCompile(t, src)
+		for _, b := range []int{0, 1, 2} {
+			naive, err := Explore(context.Background(), prog, Options{Strategy: "naive", MaxPreemptions: b, MaxExecutions: 20000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if naive.Executions >= 20000 {
+				continue
+			}
+			par, err := ExploreParallel(context.Background(), prog, Options{Strategy: "dpor", MaxPreemptions: b}, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compared++
+			if outcomeSet(par) != outcomeSet(naive) || findingSet(par) != findingSet(naive) {
+				t.Errorf("program %d, bound %d: parallel %s / %s, naive %s / %s\n%s", i, b, outcomeSet(par), findingSet(par), outcomeSet(naive), findingSet(naive), src)
+			}
+		}
+	}
+	if compared < 300 {
+		t.Errorf("only %d comparisons", compared)
+	}
+}
