@@ -24,7 +24,7 @@ type editor struct {
 	diagList *elem
 
 	lines   []lineView
-	numbers []*elem
+	numbers []lineNumber
 	diags   []protocol.Diag
 	cur     int // the line of the selected step, or 0
 
@@ -178,26 +178,37 @@ func (ed *editor) renderGutter(n int, msgs map[int][]string) {
 	for len(ed.numbers) < n {
 		el := mk("div", "", strconv.Itoa(len(ed.numbers)+1))
 		ed.gutter.AppendChild(el)
-		ed.numbers = append(ed.numbers, el)
+		ed.numbers = append(ed.numbers, lineNumber{el: el})
 	}
 	for len(ed.numbers) > n {
-		ed.gutter.RemoveChild(ed.numbers[len(ed.numbers)-1])
+		ed.gutter.RemoveChild(ed.numbers[len(ed.numbers)-1].el)
 		ed.numbers = ed.numbers[:len(ed.numbers)-1]
 	}
-	for i, el := range ed.numbers {
+	for i := range ed.numbers {
+		num := &ed.numbers[i]
 		class, title := "", ""
 		if m := msgs[i+1]; len(m) > 0 {
 			class, title = "err", strings.Join(m, "\n")
 		} else if i+1 == ed.cur {
 			class = "cur"
 		}
-		if el.Class().String() != class {
-			el.Class().SetString(class)
+		if num.class != class {
+			num.el.Class().SetString(class)
+			num.class = class
 		}
-		if el.Title() != title {
-			el.SetTitle(title)
+		if num.title != title {
+			num.el.SetTitle(title)
+			num.title = title
 		}
 	}
+}
+
+// lineNumber is a line number in the gutter, with the class and title
+// it shows (kept here: reading them back from the DOM on every render
+// costs two JavaScript calls a line).
+type lineNumber struct {
+	el           *elem
+	class, title string
 }
 
 // setDiags shows the compiler's diagnostics: markers in the text and the
