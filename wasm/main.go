@@ -27,7 +27,6 @@ package main
 import (
 	"math"
 	"strconv"
-	"syscall/js"
 )
 
 func main() {
@@ -35,9 +34,7 @@ func main() {
 	p := newPage()
 	p.start()
 	markReady()
-	if f := js.Global().Get("ptlabRegisterSW"); f.Type() == js.TypeFunction {
-		f.Invoke()
-	}
+	p.afterReady()
 	select {} // keep the instance alive for callbacks
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall/js"
 	"time"
 
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
@@ -68,7 +69,7 @@ func newPage() *page {
 
 // start wires the page. It blocks (on IndexedDB) and so runs in main.
 func (p *page) start() {
-	p.eng = startEngine(func() {
+	p.eng = newEngine(func() {
 		setData(body(), "workerMs", strconv.Itoa(int(perfNow())))
 		setData(body(), "worker", "ready")
 		if p.status != nil && strings.HasPrefix(p.status.TextContent(), "Loading") {
@@ -137,6 +138,16 @@ func (p *page) startPlayground() {
 	onWindow("hashchange", func() { p.route(false) })
 	setDisabled(p.manualBtn, false)
 	go p.exps.refresh()
+}
+
+// afterReady starts what the editor does not need to be interactive:
+// the engine's worker (and the requests held for it) and the service
+// worker.
+func (p *page) afterReady() {
+	p.eng.start()
+	if f := js.Global().Get("ptlabRegisterSW"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
 }
 
 func body() *elem {

@@ -15,9 +15,16 @@ import (
 // JSON strings (protocol.Request, protocol.Response). Each request has a
 // handler that receives its progress messages and its final response; the
 // handlers run in the worker's message callback and must not block.
+//
+// The worker starts once the editor is interactive (engine.start, from
+// main): fetching and compiling its 7 MB of wasm while the page program
+// starts delayed the editor on a 2-core machine, and did not make the
+// worker ready sooner. Requests sent before then are held, and encoded
+// and posted by start: encoding them (encoding/json, which the browser
+// compiles on first use) is work the editor does not need either.
 type engine struct {
 	mu       sync.Mutex
-	w        js.Value
+	w        js.Value // the worker, once started
 	onMsg    js.Func
 	onErr    js.Func
 	next     int
@@ -25,11 +32,13 @@ type engine struct {
 	ready    bool
 	onReady  func()       // called once the worker is up
 	onFatal  func(string) // called when the worker reports it cannot work
+
+	started bool               // start has run
+	held    []protocol.Request // requests sent before start, in order
 }
 
-// startEngine adopts the worker loader.js started (draining the messages
-// it buffered), or starts one.
-func startEngine(onReady func(), onFatal func(string)) *engine {
+// newEngine returns an engine whose worker is not started yet.
+func newEngine(onReady func(), onFatal func(string)) *engine {
 	e := &engine{handlers: map[int]func(protocol.Response){}, next: 1, onReady: onReady, onFatal: onFatal}
 	e.onMsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		e.receive(args[0].Get("data"))
@@ -43,22 +52,24 @@ func startEngine(onReady func(), onFatal func(string)) *engine {
 		e.fatal(msg)
 		return nil
 	})
-	g := js.Global()
-	if w := g.Get("ptlabWorker"); w.Truthy() {
-		e.w = w
-		w.Set("onmessage", e.onMsg)
-		w.Set("onerror", e.onErr)
-		buf := g.Get("ptlabWorkerBuffer")
-		g.Set("ptlabWorkerBuffer", js.Null())
-		if buf.Truthy() {
-			for i := 0; i < buf.Length(); i++ {
-				e.receive(buf.Index(i))
-			}
-		}
-	} else {
-		e.spawn()
-	}
 	return e
+}
+
+// start starts the worker and posts the requests held until now.
+func (e *engine) start() {
+	e.mu.Lock()
+	if e.started {
+		e.mu.Unlock()
+		return
+	}
+	e.started = true
+	reqs := e.held
+	e.held = nil
+	e.mu.Unlock()
+	e.spawn()
+	for _, req := range reqs {
+		e.post(req)
+	}
 }
 
 // spawn starts a new worker.
@@ -125,19 +136,30 @@ func (e *engine) send(req protocol.Request, h func(protocol.Response)) int {
 	req.ID = e.next
 	e.next++
 	e.handlers[req.ID] = h
-	w := e.w
 	e.mu.Unlock()
-	b, _ := json.Marshal(req)
-	w.Call("postMessage", string(b))
+	e.post(req)
 	return req.ID
 }
 
 // cancel asks the worker to stop the exploration of request id.
 func (e *engine) cancel(id int) {
+	e.post(protocol.Request{ID: id, Type: protocol.Cancel})
+}
+
+// post sends req to the worker, or holds it until start.
+func (e *engine) post(req protocol.Request) {
 	e.mu.Lock()
+	if !e.started {
+		e.held = append(e.held, req)
+		e.mu.Unlock()
+		return
+	}
 	w := e.w
 	e.mu.Unlock()
-	b, _ := json.Marshal(protocol.Request{ID: id, Type: protocol.Cancel})
+	if !w.Truthy() {
+		return // spawn failed and said so
+	}
+	b, _ := json.Marshal(req)
 	w.Call("postMessage", string(b))
 }
 
@@ -151,7 +173,9 @@ func (e *engine) restart(msg string) {
 	e.handlers = map[int]func(protocol.Response){}
 	e.ready = false
 	e.mu.Unlock()
-	old.Call("terminate")
+	if old.Truthy() {
+		old.Call("terminate")
+	}
 	e.spawn()
 	for id, h := range hs {
 		h(protocol.Response{ID: id, Type: protocol.Error, Message: msg})
