@@ -19,6 +19,21 @@
 // Markdown renderer (goldmark), the lessons and the examples live in the
 // worker, to keep this program under its 1.5 MB gzip budget.
 //
+// Startup, on the critical path to an interactive editor: boot.js, the
+// first thing in the page's <head>, starts downloading and compiling
+// this program and, on the playground, opening IndexedDB and reading the
+// draft and the reading position; loader.js instantiates and runs the
+// program; main draws and wires the page, restores the draft (or opens
+// what the URL names) and marks the editor interactive (markReady). Only
+// then does it start what the editor does not need (page.afterReady):
+// the engine's worker and the requests held for it (the lesson and
+// example lists, the lesson shown), the store's go-indexeddb connection
+// and the service worker. The browser compiles wasm functions lazily, on
+// first call, on the page's main thread, and the IndexedDB events wait
+// for that thread to be free, so every function main runs before
+// markReady costs time: keep work out of that path. (The measurements
+// are in the README, "Measurements".)
+//
 // JavaScript callbacks must never block: a handler that waits for a
 // promise deadlocks, because the promise cannot settle while the event
 // loop is paused in the handler. Handlers start a goroutine instead.
@@ -39,8 +54,12 @@ func main() {
 }
 
 // markReady tells the page and the browser tests that the editor is
-// interactive: it sets body[data-ready="1"] and, for startup
-// measurements, body[data-ready-ms], the milliseconds since navigation.
+// interactive: drawn and highlighted, holding the restored draft (or what
+// the URL opened), its handlers wired, so typing, Ctrl+Enter and Run work
+// (a Run sent before the engine's worker is up waits for it). It sets
+// body[data-ready="1"] and, for startup measurements,
+// body[data-ready-ms], the milliseconds since navigation
+// (performance.now(); e2e TestBrowserPerformance reports it).
 func markReady() {
 	ds := document.Get("body").Get("dataset")
 	ds.Set("readyMs", math.Round(perfNow()))

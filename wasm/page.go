@@ -112,15 +112,15 @@ func (p *page) start() {
 // reader stopped, then wires storage, experiments, lessons, examples,
 // sharing and manual mode.
 func (p *page) startPlayground() {
-	// IndexedDB opens and reads in the browser's own threads: meanwhile,
-	// draw the editor and wire what does not need it.
+	// The draft and the reading position are read from IndexedDB in the
+	// browser's own threads (boot.js started that before this program
+	// was compiled; see openStore): meanwhile, draw the editor and wire
+	// what does not need them. The requests to the engine made here
+	// (lessons, examples) are posted once the editor is interactive
+	// (afterReady).
 	opened := make(chan struct{})
 	go func() {
-		s := openStore(p)
-		var first startup
-		if s != nil {
-			first = s.readStartup()
-		}
+		s, first := openStore(p)
 		p.mu.Lock()
 		p.store, p.first = s, first
 		p.mu.Unlock()
@@ -141,10 +141,16 @@ func (p *page) startPlayground() {
 }
 
 // afterReady starts what the editor does not need to be interactive:
-// the engine's worker (and the requests held for it) and the service
-// worker.
+// the engine's worker (and the requests held for it), the store's
+// connection and the service worker.
 func (p *page) afterReady() {
 	p.eng.start()
+	p.mu.Lock()
+	s := p.store
+	p.mu.Unlock()
+	if s != nil {
+		go s.connect()
+	}
 	if f := js.Global().Get("ptlabRegisterSW"); f.Type() == js.TypeFunction {
 		f.Invoke()
 	}

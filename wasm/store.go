@@ -44,29 +44,194 @@ const (
 // store is the page's IndexedDB database.
 type store struct {
 	p      *page
-	db     *idb.Database
 	edited chan struct{} // signals the autosaver; capacity 1
+
+	// db is the connection, set before opened is closed; dbErr says
+	// why there is none. Everything that reads or writes waits for
+	// opened (see connected).
+	db     *idb.Database
+	dbErr  error
+	opened chan struct{}
 
 	mu       sync.Mutex
 	saveErr  string // the last autosave error shown, to show each once
 	lastSave string // the text last saved as the draft
 }
 
-// openStore opens the database, saying in the message bar why it cannot
-// when it cannot; the playground then works without saving.
-func openStore(p *page) *store {
-	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
-	defer cancel()
-	db, err := openDB(ctx)
+// openStore reads the draft and the reading position, saying in the
+// message bar why it cannot when there is no database; the playground
+// then works without saving. When boot.js read them (while the page
+// program loaded: see bootStartup), the store takes over boot.js's
+// connection later, in connect; otherwise openStore opens the database
+// and reads them itself.
+func openStore(p *page) (*store, startup) {
+	s := &store{p: p, edited: make(chan struct{}, 1), opened: make(chan struct{})}
+	first, booted, err := bootStartup()
+	if !booted && err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+		defer cancel()
+		s.db, err = openDB(ctx)
+		if err == nil {
+			first = readStartup(s.db)
+			close(s.opened)
+		}
+	}
 	if err != nil {
 		p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
 		setData(body(), "storage", "off")
-		return nil
+		return nil, startup{}
 	}
-	s := &store{p: p, db: db, edited: make(chan struct{}, 1)}
 	setData(body(), "storage", "on")
 	go s.autosave()
-	return s
+	return s, first
+}
+
+// bootStartup returns the draft and the reading position that boot.js
+// read (window.ptlabBoot.store), and whether it read them: on a fresh
+// profile, creating the database takes 100-300 ms, which then overlaps
+// the page program's download and compilation instead of following them.
+// It reports booted false, and no error, when boot.js did not start them
+// (no IndexedDB, or no boot.js).
+func bootStartup() (first startup, booted bool, err error) {
+	boot := js.Global().Get("ptlabBoot")
+	if !boot.Truthy() || !boot.Get("store").Truthy() {
+		return first, false, nil
+	}
+	got := boot.Get("got") // set once the records are read
+	if !got.Truthy() {
+		got, err = awaitTimeout(boot.Get("store"), openTimeout)
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return first, true, fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
+	case err != nil:
+		return first, true, fmt.Errorf("IndexedDB did not open: %v.", err)
+	}
+	if e := got.Get("readError"); e.Truthy() {
+		err := errors.New(e.String())
+		first.draftErr, first.posErr = err, err
+		return first, true, nil
+	}
+	first.draft, first.draftOK, first.draftErr = decodeDraft(got.Get("draft"))
+	first.pos, first.posOK, first.posErr = decodePosition(got.Get("position"))
+	return first, true, nil
+}
+
+// connect takes over the connection boot.js opened (window.ptlabBoot.db),
+// or opens one if that one is not the database this program expects
+// (boot.js's schema differs from dbVersion and the stores). It runs once
+// the editor is interactive (page.afterReady): wrapping the connection
+// for go-indexeddb is work the editor does not need before. Reads and
+// writes wait for it. Without a connection, saving is off, as openStore
+// would have said.
+func (s *store) connect() {
+	select {
+	case <-s.opened:
+		return // openStore opened the database itself
+	default:
+	}
+	var err error
+	defer func() {
+		if err != nil {
+			s.dbErr = err
+			s.p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
+			setData(body(), "storage", "off")
+		}
+		close(s.opened)
+	}()
+	req, err := awaitTimeout(js.Global().Get("ptlabBoot").Get("db"), openTimeout)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		err = fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
+		return
+	case err != nil:
+		err = fmt.Errorf("IndexedDB did not open: %v.", err)
+		return
+	}
+	jsDB := req.Get("result")
+	names := jsDB.Get("objectStoreNames")
+	if jsDB.Get("version").Int() == dbVersion && names.Call("contains", draftsStore).Bool() &&
+		names.Call("contains", expStore).Bool() && names.Call("contains", progressStore).Bool() {
+		if s.db, err = adoptDB(req); err != nil {
+			err = fmt.Errorf("IndexedDB failed: %v.", err)
+		}
+		return
+	}
+	jsDB.Call("close")
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	s.db, err = openDB(ctx)
+}
+
+// connected waits until the store has its connection and returns the
+// error if it has none.
+func (s *store) connected() error {
+	<-s.opened
+	return s.dbErr
+}
+
+// adoptDB wraps req, an IDBOpenDBRequest that succeeded, as go-indexeddb
+// does a request it made itself: through a factory whose open returns
+// req. (go-indexeddb wraps databases only as the results of its open
+// requests.)
+func adoptDB(req js.Value) (db *idb.Database, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			db, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	open := js.FuncOf(func(js.Value, []js.Value) any { return req })
+	defer open.Release()
+	factory, err := idb.WrapFactory(js.ValueOf(map[string]any{"open": open}))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // drops the listeners Open added (the request is done: they never fire)
+	r, err := factory.Open(ctx, dbName, dbVersion, func(*idb.Database, uint, uint) error {
+		return errors.New("unexpected upgrade")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.Result()
+}
+
+// awaitTimeout waits at most d for a JavaScript promise (see await);
+// when d passes first, it returns context.DeadlineExceeded.
+func awaitTimeout(promise js.Value, d time.Duration) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var ok, fail js.Func
+	settle := func(r result) {
+		ch <- r
+		ok.Release()
+		fail.Release()
+	}
+	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		settle(result{v: args[0]})
+		return nil
+	})
+	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "failed"
+		if len(args) > 0 {
+			msg = js.Global().Call("String", args[0]).String()
+		}
+		settle(result{err: errors.New(msg)})
+		return nil
+	})
+	promise.Call("then", ok, fail)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-t.C:
+		return js.Undefined(), context.DeadlineExceeded
+	}
 }
 
 // openDB opens (creating or upgrading) the database.
@@ -153,7 +318,7 @@ type startup struct {
 // readStartup reads the draft and the reading position together (one
 // transaction, both requests under way at once: a cold start waits for
 // one round trip to IndexedDB, not two).
-func (s *store) readStartup() startup {
+func readStartup(db *idb.Database) startup {
 	var st startup
 	fail := func(err error) startup {
 		st.draftErr, st.posErr = err, err
@@ -161,7 +326,7 @@ func (s *store) readStartup() startup {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, draftsStore, progressStore)
+	txn, err := db.Transaction(idb.TransactionReadOnly, draftsStore, progressStore)
 	if err != nil {
 		return fail(err)
 	}
@@ -202,6 +367,9 @@ func (s *store) readStartup() startup {
 // waits for the commit (at most opTimeout); if fn fails, the transaction
 // is aborted, so nothing of it is kept.
 func (s *store) write(name string, fn func(*idb.ObjectStore) error) error {
+	if err := s.connected(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	txn, err := s.db.Transaction(idb.TransactionReadWrite, name)
@@ -305,6 +473,9 @@ type experimentProblem struct {
 // listExperiments returns the saved experiments (newest first) and the
 // records that do not decode.
 func (s *store) listExperiments() ([]experiment.Record, []experimentProblem, error) {
+	if err := s.connected(); err != nil {
+		return nil, nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	txn, err := s.db.Transaction(idb.TransactionReadOnly, expStore)

@@ -1,8 +1,10 @@
 // loader.js starts the ptlab playground's page program (ptlab.wasm, built
 // from wasm/), which wires the page, sets body[data-ready] and then
 // starts the engine's Web Worker (worker.js, worker.wasm) and registers
-// the service worker that makes the site work offline. This file only
-// reports load failures in the status line.
+// the service worker that makes the site work offline. boot.js has
+// already started downloading and compiling ptlab.wasm; this file
+// instantiates and runs it, and only reports load failures in the status
+// line.
 "use strict";
 
 // The service worker is registered once the page is up (the page
@@ -26,14 +28,18 @@ window.ptlabRegisterSW = () => {
   }
   const go = new Go();
   const url = "ptlab.wasm";
-  let result;
+  let instance;
   try {
-    result = await instantiateGo(url, go);
+    // The module boot.js compiled, or (without boot.js, or if its
+    // compilation failed: a host serving .wasm with the wrong MIME type,
+    // say) one compiled here.
+    const mod = window.ptlabBoot && ptlabBoot.wasm ? await ptlabBoot.wasm.catch(() => null) : null;
+    instance = mod ? await WebAssembly.instantiate(mod, go.importObject) : (await instantiateGo(url, go)).instance;
   } catch (e) {
     fail(`Could not load ${url}: ${e.message || e}`);
     return;
   }
   document.body.dataset.wasmMs = Math.round(performance.now()); // compiled and instantiated
-  await go.run(result.instance);
+  await go.run(instance);
   fail("ptlab stopped; reload the page to restart it.");
 })();

@@ -5,7 +5,7 @@
 "use strict";
 
 const CACHE = "ptlab-shell-v1";
-const SHELL = ["./", "index.html", "embed.html", "app.css", "loader.js", "wasm_exec.js", "wasm_load.js", "ptlab.wasm", "worker.js", "worker.wasm"];
+const SHELL = ["./", "index.html", "embed.html", "app.css", "boot.js", "loader.js", "wasm_exec.js", "wasm_load.js", "ptlab.wasm", "worker.js", "worker.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
