@@ -42,6 +42,7 @@ package main
 import (
 	"math"
 	"strconv"
+	"syscall/js"
 )
 
 func main() {
@@ -51,6 +52,23 @@ func main() {
 	markReady()
 	p.afterReady()
 	select {} // keep the instance alive for callbacks
+}
+
+// yieldToBrowser lets the browser run what waits for the main thread
+// (input events, a frame, IndexedDB events) before main goes on: main
+// blocks until a zero-delay timer fires, so the Go scheduler returns to
+// the event loop. Go code that does not block never lets the page
+// respond.
+func yieldToBrowser() {
+	done := make(chan struct{})
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setTimeout", f, 0)
+	<-done
 }
 
 // markReady tells the page and the browser tests that the editor is

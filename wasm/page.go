@@ -142,9 +142,14 @@ func (p *page) startPlayground() {
 
 // afterReady starts what the editor does not need to be interactive:
 // the engine's worker (and the requests held for it), the store's
-// connection and the service worker.
+// connection and the service worker. It first gives the main thread
+// back to the browser, and again between steps, so that the page
+// answers input as soon as it is marked ready: each step costs tens of
+// milliseconds the first time (the browser compiles the code it runs).
 func (p *page) afterReady() {
+	yieldToBrowser()
 	p.eng.start()
+	yieldToBrowser()
 	p.mu.Lock()
 	s := p.store
 	p.mu.Unlock()
