@@ -72,7 +72,18 @@ test_all() {
 	GOOS=js GOARCH=wasm go vet ./...
 	build
 	step "go test ./..."
-	go test -timeout 30m ./...
+	# The browser tests append their measurements (sizes, time to an
+	# interactive editor, worker throughput) here; go test hides a
+	# passing test's output, so they are printed after the run.
+	export PTLAB_MEASUREMENTS="$PWD/dist/e2e-measurements.txt"
+	rm -f "$PTLAB_MEASUREMENTS"
+	status=0
+	go test -timeout 30m ./... || status=$?
+	if [ -s "$PTLAB_MEASUREMENTS" ]; then
+		step "browser measurements (e2e)"
+		cat "$PTLAB_MEASUREMENTS"
+	fi
+	return "$status"
 }
 
 [ $# -eq 1 ] || usage

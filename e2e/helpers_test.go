@@ -82,7 +82,7 @@ func siteDir(t *testing.T) string {
 		site.err = buildSite(site.dir)
 		site.built = time.Since(start)
 		if site.err == nil {
-			fmt.Printf("e2e: built the site in %v; ptlab.wasm (page) %d bytes raw, %d gzip (level 9); worker.wasm (engine) %d raw, %d gzip (level 9)\n",
+			measure("built the site in %v; ptlab.wasm (page) %d bytes raw, %d gzip (level 9); worker.wasm (engine) %d raw, %d gzip (level 9)\n",
 				site.built.Round(time.Millisecond), site.raw, site.gz9, site.wraw, site.wgz9)
 		}
 	})
@@ -421,4 +421,19 @@ func evalAsync[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("evaluating %s: %v", expr, err)
 	}
 	return v
+}
+
+// measure prints one of the browser measurements ("e2e: ..." on
+// stdout, which go test shows only with -v or on failure) and appends
+// it to the file $PTLAB_MEASUREMENTS names, if any: ./build.sh test
+// prints that file after the tests, so every run shows the numbers.
+func measure(format string, args ...any) {
+	line := fmt.Sprintf("e2e: "+format, args...)
+	fmt.Print(line)
+	if name := os.Getenv("PTLAB_MEASUREMENTS"); name != "" {
+		if f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			f.WriteString(line)
+			f.Close()
+		}
+	}
 }

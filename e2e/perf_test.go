@@ -43,7 +43,7 @@ const (
 //     run natively in this test process (perf.Suite).
 func TestBrowserPerformance(t *testing.T) {
 	base := serveSite(t)
-	fmt.Printf("e2e: ptlab.wasm (page) %d bytes raw, %d gzip level 9 (budget 1500000); worker.wasm (engine) %d raw, %d gzip level 9\n",
+	measure("ptlab.wasm (page) %d bytes raw, %d gzip level 9 (budget 1500000); worker.wasm (engine) %d raw, %d gzip level 9\n",
 		site.raw, site.gz9, site.wraw, site.wgz9)
 	if site.gz9 > 1500*1000 {
 		t.Errorf("the page program is %d bytes gzipped, over the 1.5 MB budget", site.gz9)
@@ -62,7 +62,7 @@ func TestBrowserPerformance(t *testing.T) {
 			ready, worker, compiled = append(ready, r), append(worker, w), append(compiled, c)
 		})
 	}
-	fmt.Printf("e2e: navigation to an interactive editor, cold cache (fresh profile), %d samples (load %s): median %.0f ms %v (page wasm compiled at %v ms; engine worker ready at %v ms); target under 500 ms\n",
+	measure("navigation to an interactive editor, cold cache (fresh profile), %d samples (load %s): median %.0f ms %v (page wasm compiled at %v ms; engine worker ready at %v ms); target under 500 ms\n",
 		perfSamples, loadavg(), median(ready), ready, compiled, worker)
 
 	ctx := newBrowser(t)
@@ -106,7 +106,7 @@ func TestBrowserPerformance(t *testing.T) {
 		return tm
 	}
 	show := func(what string, m *perf.Timing) {
-		fmt.Printf("e2e: scenario suite (%d scenarios, %d executions, %d steps per pass) %s on %s: first pass %.0f ms, %d more to warm up, then %d passes in %.2f s: %.0f steps/s\n",
+		measure("scenario suite (%d scenarios, %d executions, %d steps per pass) %s on %s: first pass %.0f ms, %d more to warm up, then %d passes in %.2f s: %.0f steps/s\n",
 			m.Programs, m.Executions, m.StepsPerPass, what, m.Platform, m.FirstPassMs, m.WarmupPasses, m.Passes, m.Seconds, m.StepsPerSecond)
 	}
 	// Warm up: the worker's first passes run while the JIT tiers up.
@@ -122,7 +122,7 @@ func TestBrowserPerformance(t *testing.T) {
 		wasmRates, nativeRates = append(wasmRates, w.StepsPerSecond), append(nativeRates, n.StepsPerSecond)
 		ratios = append(ratios, n.StepsPerSecond/w.StepsPerSecond)
 	}
-	fmt.Printf("e2e: worker throughput in Chromium vs native on the scenario suite (%s, %d CPUs, load %s), %d alternating rounds of %v: median %.2fx slower (target: within 4x); rounds %s; worker median %.0f steps/s, native median %.0f steps/s; the first pass %.1fx slower (%.0f vs %.0f ms, JIT warm-up)\n",
+	measure("worker throughput in Chromium vs native on the scenario suite (%s, %d CPUs, load %s), %d alternating rounds of %v: median %.2fx slower (target: within 4x); rounds %s; worker median %.0f steps/s, native median %.0f steps/s; the first pass %.1fx slower (%.0f vs %.0f ms, JIT warm-up)\n",
 		runtime.GOARCH, runtime.NumCPU(), loadavg(), suiteRounds, suiteRound, median(ratios), fmtRatios(ratios), median(wasmRates), median(nativeRates),
 		wasmCold.FirstPassMs/nativeCold.FirstPassMs, wasmCold.FirstPassMs, nativeCold.FirstPassMs)
 }

@@ -65,7 +65,7 @@ func TestCancelKeepsPartialResult(t *testing.T) {
 	start := time.Now()
 	click(t, ctx, "#cancel")
 	waitFor(t, ctx, `document.body.dataset.result === "partial"`, runWait, "the partial result")
-	fmt.Printf("e2e: Cancel to partial result: %v\n", time.Since(start).Round(time.Millisecond))
+	measure("Cancel to partial result: %v\n", time.Since(start).Round(time.Millisecond))
 	sum := text(t, ctx, "summary")
 	for _, want := range []string{"NOT exhaustive: stopped by the user (Cancel)", "partial result", "Observation long"} {
 		if !strings.Contains(sum, want) {
@@ -96,9 +96,9 @@ func TestCancelKeepsPartialResult(t *testing.T) {
 func TestResponsiveDuringLongRun(t *testing.T) {
 	ctx := newBrowser(t)
 	openPlayground(t, ctx, serveSite(t))
-	fmt.Printf("e2e: time to interactive editor (fresh profile, cold cache): %s ms (page wasm compiled at %s ms, Go main at %s ms); engine worker ready at %s ms\n",
+	measure("time to interactive editor (fresh profile, cold cache): %s ms (page wasm compiled at %s ms, Go main at %s ms); engine worker ready at %s ms\n",
 		attr(t, ctx, "body", "data-ready-ms"), attr(t, ctx, "body", "data-wasm-ms"), attr(t, ctx, "body", "data-main-ms"), workerReadyMs(t, ctx))
-	fmt.Printf("e2e: ptlab.wasm (page) %d bytes raw, %d gzip; worker.wasm (engine) %d raw, %d gzip\n", site.raw, site.gz9, site.wraw, site.wgz9)
+	measure("ptlab.wasm (page) %d bytes raw, %d gzip; worker.wasm (engine) %d raw, %d gzip\n", site.raw, site.gz9, site.wraw, site.wgz9)
 	if site.gz9 > 1500*1000 {
 		t.Errorf("the page program is %d bytes gzipped, over the 1.5 MB budget", site.gz9)
 	}
@@ -144,7 +144,7 @@ func TestResponsiveDuringLongRun(t *testing.T) {
 	count := eval[int](t, ctx, `window.__long.length`)
 	gap := eval[float64](t, ctx, `(clearInterval(window.__tick), window.__gap)`)
 	sum := text(t, ctx, "summary")
-	fmt.Printf("e2e: during a %v run: %d long tasks on the main thread, longest %.0f ms; largest gap between 10 ms ticks %.0f ms\n",
+	measure("during a %v run: %d long tasks on the main thread, longest %.0f ms; largest gap between 10 ms ticks %.0f ms\n",
 		elapsed.Round(time.Millisecond), count, longest, gap)
 	if elapsed < 5*time.Second {
 		t.Errorf("the run took %v; the test needs at least 5 s", elapsed)
