@@ -215,25 +215,29 @@ func (w *World) Footprint(t int, op *Op, buf []Access) []Access {
 // the pair is a race to reverse rather than a synchronisation.
 func (w *World) releaseMode(t int, op *Op) AccessMode {
 	loc, bad := w.cell(op.Addr, op.Name)
-	if bad != "" {
+	switch {
+	case bad != "" || !holdsForUnlock(t, op, w.Mem[loc]):
 		return Write
+	case op.Kind == OpUpRead:
+		return ReleaseShared
 	}
-	v := w.Mem[loc]
+	return Release
+}
+
+// holdsForUnlock reports whether thread t may run the unlock op on a
+// lock whose cell holds v: spin_unlock by the owner, up_read while
+// readers hold the rwsem, up_write and downgrade_write by the writer.
+// Otherwise the unlock is a bad-unlock finding.
+func holdsForUnlock(t int, op *Op, v Value) bool {
 	switch op.Kind {
 	case OpUnlock:
-		if v == Int(int64(t)+1) {
-			return Release
-		}
+		return v == Int(int64(t)+1)
 	case OpUpRead:
-		if v.Int > 0 {
-			return ReleaseShared
-		}
-	default: // up_write, downgrade_write
-		if v == Int(-int64(t)-1) {
-			return Release
-		}
+		return v.Int > 0
+	case OpUpWrite, OpDowngrade:
+		return v == Int(-int64(t)-1)
 	}
-	return Write
+	return false
 }
 
 // addrAccess is the footprint of an access to the cell op.Addr denotes:
@@ -461,7 +465,7 @@ func (w *World) applyLock(t int, op *Op) Effect {
 	case OpUnlock:
 		held := w.Mem[loc]
 		w.set(loc, Value{})
-		if held != me {
+		if !holdsForUnlock(t, op, held) {
 			name := w.L.LocName(loc)
 			if held == (Value{}) {
 				return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("BUG: spinlock already unlocked: %s released by P%d", name, t)}
@@ -577,12 +581,12 @@ func (w *World) applyRWSem(t int, op *Op) Effect {
 		w.set(loc, writer)
 		return Effect{Ret: Int(1)}
 	case OpUpRead:
-		if v <= 0 {
+		if !holdsForUnlock(t, op, w.Mem[loc]) {
 			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("up_read(%s) without a reader holding it", name)}
 		}
 		w.set(loc, Int(v-1))
 	case OpUpWrite, OpDowngrade:
-		if w.Mem[loc] != writer {
+		if !holdsForUnlock(t, op, w.Mem[loc]) {
 			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("%s(%s) by P%d, which does not hold it for write", op.Name, name, t)}
 		}
 		w.set(loc, Int(0))
