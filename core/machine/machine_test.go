@@ -155,16 +155,25 @@ func TestReleaseMode(t *testing.T) {
 	}
 }
 
-func TestCopyFrom(t *testing.T) {
+// The explorer's snapshots: CopyStateFrom copies everything but memory,
+// which UndoTo takes back to a mark. The copy shares no state with the
+// world, and the pair restores it.
+func TestSnapshotRestore(t *testing.T) {
 	w := newTestWorld(2)
 	w.Apply(0, &Op{Kind: OpStore, Addr: x, Arg: Int(5)})
 	w.Apply(1, &Op{Kind: OpRCULock})
 	var c World
-	c.CopyFrom(w)
+	c.CopyStateFrom(w)
+	mark := w.UndoMark()
 	w.Apply(0, &Op{Kind: OpStore, Addr: x, Arg: Int(6)})
 	w.Apply(1, &Op{Kind: OpRCUUnlock})
-	if c.Mem[0] != Int(5) || c.RCUDepth(1) != 1 {
-		t.Errorf("copy shares state: mem %v depth %d", c.Mem[0], c.RCUDepth(1))
+	if c.RCUDepth(1) != 1 {
+		t.Errorf("copy shares state: depth %d", c.RCUDepth(1))
+	}
+	w.UndoTo(mark)
+	w.CopyStateFrom(&c)
+	if w.Mem[0] != Int(5) || w.RCUDepth(1) != 1 {
+		t.Errorf("restored: mem %v depth %d, want 5 and 1", w.Mem[0], w.RCUDepth(1))
 	}
 }
 

@@ -363,13 +363,6 @@ func (w *World) LockOwner(loc int32) int {
 	return int(v.Int) - 1
 }
 
-// CopyFrom makes w an independent copy of src, reusing w's storage.
-func (w *World) CopyFrom(src *World) {
-	w.Mem = append(w.Mem[:0], src.Mem...)
-	w.undo = w.undo[:0]
-	w.CopyStateFrom(src)
-}
-
 // undoRec is one memory write, to be undone: the cell and its old value.
 type undoRec struct {
 	loc int32
