@@ -400,8 +400,8 @@ func TestMarkdownAndExamples(t *testing.T) {
 	}
 }
 
-// The page offers every strategy; optimal reports one execution per
-// trace and the same findings as dpor.
+// The page offers every strategy: each runs as itself, and the
+// exhaustive ones (dpor, optimal, naive) find the same findings.
 func TestStrategies(t *testing.T) {
 	e, r := newEngine()
 	var kinds []string
