@@ -77,8 +77,7 @@ func openStore(p *page) (*store, startup) {
 		}
 	}
 	if err != nil {
-		p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
-		setData(body(), "storage", "off")
+		storageOff(p, err)
 		return nil, startup{}
 	}
 	setData(body(), "storage", "on")
@@ -91,7 +90,8 @@ func openStore(p *page) (*store, startup) {
 // profile, creating the database takes 100-300 ms, which then overlaps
 // the page program's download and compilation instead of following them.
 // It reports booted false, and no error, when boot.js did not start them
-// (no IndexedDB, or no boot.js).
+// (no IndexedDB, or no boot.js) or could not open the database; then
+// openStore opens it.
 func bootStartup() (first startup, booted bool, err error) {
 	boot := js.Global().Get("ptlabBoot")
 	if !boot.Truthy() || !boot.Get("store").Truthy() {
@@ -103,9 +103,11 @@ func bootStartup() (first startup, booted bool, err error) {
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return first, true, fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
+		return first, true, openError(err)
 	case err != nil:
-		return first, true, fmt.Errorf("IndexedDB did not open: %v.", err)
+		// boot.js could not open the database (say, its schema is older
+		// than dbVersion): openStore opens it itself.
+		return first, false, nil
 	}
 	if e := got.Get("readError"); e.Truthy() {
 		err := errors.New(e.String())
@@ -134,18 +136,13 @@ func (s *store) connect() {
 	defer func() {
 		if err != nil {
 			s.dbErr = err
-			s.p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
-			setData(body(), "storage", "off")
+			storageOff(s.p, err)
 		}
 		close(s.opened)
 	}()
 	req, err := awaitTimeout(js.Global().Get("ptlabBoot").Get("db"), openTimeout)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		err = fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
-		return
-	case err != nil:
-		err = fmt.Errorf("IndexedDB did not open: %v.", err)
+	if err != nil {
+		err = openError(err)
 		return
 	}
 	jsDB := req.Get("result")
@@ -269,19 +266,31 @@ func openDB(ctx context.Context) (db *idb.Database, err error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("IndexedDB did not open: %v.", err)
+		return nil, openError(err)
 	}
 	db, err = req.Await(ctx)
 	if err == nil && db == nil {
 		err = ctx.Err()
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("IndexedDB did not open: %v.", err)
+		return nil, openError(err)
 	}
 	return db, nil
+}
+
+// openError words a failure to open the database for the user.
+func openError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("IndexedDB did not open within %v (another ptlab tab with an older version may be blocking the upgrade: close it and reload).", openTimeout)
+	}
+	return fmt.Errorf("IndexedDB did not open: %v.", err)
+}
+
+// storageOff says in the message bar why nothing will be saved, and
+// marks the page (body[data-storage="off"]).
+func storageOff(p *page, err error) {
+	p.showMessage("Saving is off: "+err.Error()+" Your edits are not saved across reloads; experiments cannot be saved.", "", nil)
+	setData(body(), "storage", "off")
 }
 
 // storageError words an IndexedDB error for the user.
