@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
@@ -36,6 +37,39 @@ func TestDraftSurvivesReload(t *testing.T) {
 	}
 	if status := text(t, ctx, "status"); !strings.Contains(status, "Restored") {
 		t.Errorf("status after reload is %q, want it to say the draft was restored", status)
+	}
+}
+
+// Text typed before the store opens (here: put in the editor before the
+// page program runs) wins over the saved draft and is saved; the draft
+// is kept, and the message bar brings it back.
+func TestEditsBeforeStartupKeepDraft(t *testing.T) {
+	ctx := newBrowser(t)
+	openPlayground(t, ctx, serveSite(t))
+	const draft, typed = "C draft\n\n{}\n", "C typed early\n\n{}\n"
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.ID("editor")),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(draft),
+	); err != nil {
+		t.Fatalf("typing: %v", err)
+	}
+	waitFor(t, ctx, `document.body.dataset.draft === "saved"`, runWait, "the draft to be saved")
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: fmt.Sprintf(`document.addEventListener("DOMContentLoaded", () => { document.getElementById("editor").value = %q; });`, typed)}); err != nil {
+		t.Fatal(err)
+	}
+	reload(t, ctx)
+	if got := value(t, ctx, "editor"); got != typed {
+		t.Fatalf("after reload the editor holds %q, want the early edits %q", got, typed)
+	}
+	waitFor(t, ctx, `document.body.dataset.draft === "saved"`, runWait, "the early edits to be saved")
+	if msg := text(t, ctx, "message-text"); !strings.Contains(msg, "the draft is kept too") {
+		t.Errorf("message %q, want it to say the saved draft is kept", msg)
+	}
+	click(t, ctx, "#message-action")
+	if got := value(t, ctx, "editor"); got != draft {
+		t.Errorf("after Restore saved draft the editor holds %q, want %q", got, draft)
 	}
 }
 

@@ -601,8 +601,17 @@ func (p *page) restoreDraft() {
 	case err != nil:
 		p.showMessage("Could not restore your saved draft: "+storageError(err)+".", "", nil)
 	case ok && p.ed.text() != p.ed.ta.Underlying().Get("defaultValue").String():
+		// Typed before the store opened: save the edits now, and keep
+		// the draft they replace, as a load keeps the text it replaces
+		// (replaceText).
 		p.setStatus("Kept your new edits over the saved draft.")
-		p.store.draftChanged(p.ed.text()) // typed before the store opened: save them now
+		p.store.draftChanged(p.ed.text())
+		if text != p.ed.text() {
+			go p.store.putDraft(previousKey, text)
+			p.showMessage("Kept your new edits over the saved draft; the draft is kept too.", "Restore saved draft", func() {
+				p.replaceText(text, "Restored your saved draft.")
+			})
+		}
 	case ok:
 		p.ed.setText(text)
 		p.setStatus("Restored your draft.")
