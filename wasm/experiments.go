@@ -417,28 +417,4 @@ func download(name, mime string, b []byte) {
 
 // await waits for a JavaScript promise. It must not be called from a
 // JavaScript callback (see main).
-func await(promise js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	var ok, fail js.Func
-	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{v: args[0]}
-		return nil
-	})
-	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "failed"
-		if len(args) > 0 {
-			msg = js.Global().Call("String", args[0]).String()
-		}
-		ch <- result{err: fmt.Errorf("%s", msg)}
-		return nil
-	})
-	promise.Call("then", ok, fail)
-	r := <-ch
-	ok.Release()
-	fail.Release()
-	return r.v, r.err
-}
+func await(promise js.Value) (js.Value, error) { return awaitTimeout(promise, 0) }

@@ -194,8 +194,10 @@ func adoptDB(req js.Value) (db *idb.Database, err error) {
 	return r.Result()
 }
 
-// awaitTimeout waits at most d for a JavaScript promise (see await);
-// when d passes first, it returns context.DeadlineExceeded.
+// awaitTimeout waits at most d (d <= 0: as long as it takes) for a
+// JavaScript promise; when d passes first, it returns
+// context.DeadlineExceeded. It must not be called from a JavaScript
+// callback (see main).
 func awaitTimeout(promise js.Value, d time.Duration) (js.Value, error) {
 	type result struct {
 		v   js.Value
@@ -221,12 +223,16 @@ func awaitTimeout(promise js.Value, d time.Duration) (js.Value, error) {
 		return nil
 	})
 	promise.Call("then", ok, fail)
-	t := time.NewTimer(d)
-	defer t.Stop()
+	var timeout <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
 	select {
 	case r := <-ch:
 		return r.v, r.err
-	case <-t.C:
+	case <-timeout:
 		return js.Undefined(), context.DeadlineExceeded
 	}
 }
