@@ -49,7 +49,7 @@ func TestBrowserPerformance(t *testing.T) {
 		t.Errorf("the page program is %d bytes gzipped, over the 1.5 MB budget", site.gz9)
 	}
 
-	var ready, worker, compiled []float64
+	var ready, worker, compiled, gomain []float64
 	for i := 0; i < perfSamples; i++ {
 		// Each sample in a subtest, so that its browser is closed
 		// before the next starts.
@@ -58,12 +58,13 @@ func TestBrowserPerformance(t *testing.T) {
 			openPlayground(t, ctx, base)
 			r, _ := strconv.ParseFloat(attr(t, ctx, "body", "data-ready-ms"), 64)
 			c, _ := strconv.ParseFloat(attr(t, ctx, "body", "data-wasm-ms"), 64)
+			m, _ := strconv.ParseFloat(attr(t, ctx, "body", "data-main-ms"), 64)
 			w, _ := strconv.ParseFloat(workerReadyMs(t, ctx), 64)
-			ready, worker, compiled = append(ready, r), append(worker, w), append(compiled, c)
+			ready, worker, compiled, gomain = append(ready, r), append(worker, w), append(compiled, c), append(gomain, m)
 		})
 	}
-	measure("navigation to an interactive editor, cold cache (fresh profile), %d samples (load %s): median %.0f ms %v (page wasm compiled at %v ms; engine worker ready at %v ms); target under 500 ms\n",
-		perfSamples, loadavg(), median(ready), ready, compiled, worker)
+	measure("navigation to an interactive editor, cold cache (fresh profile), %d samples (load %s): median %.0f ms %v (page wasm compiled at %v ms; Go main at %v ms; engine worker ready at %v ms); target under 500 ms\n",
+		perfSamples, loadavg(), median(ready), ready, compiled, gomain, worker)
 
 	ctx := newBrowser(t)
 	openPlayground(t, ctx, base)
