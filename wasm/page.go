@@ -97,10 +97,10 @@ func (p *page) start() {
 
 	if p.embed {
 		p.startEmbed()
+		p.ed.render()
 	} else {
-		p.startPlayground()
+		p.startPlayground() // renders the editor itself
 	}
-	p.ed.render()
 	setDisabled(p.run, false)
 	if p.status != nil && strings.HasPrefix(p.status.TextContent(), "Loading") {
 		p.setStatus("Ready.")
@@ -112,26 +112,19 @@ func (p *page) start() {
 // reader stopped, then wires storage, experiments, lessons, examples,
 // sharing and manual mode.
 func (p *page) startPlayground() {
-	// The draft and the reading position are read from IndexedDB in the
-	// browser's own threads (boot.js started that before this program
-	// was compiled; see openStore): meanwhile, draw the editor and wire
-	// what does not need them. The requests to the engine made here
+	// Draw the editor and wire what does not need the store first. The
+	// draft and the reading position are read from IndexedDB in the
+	// browser's own threads meanwhile (boot.js started that before this
+	// program was compiled; see openStore), so they are usually there by
+	// the time openStore asks. The requests to the engine made here
 	// (lessons, examples) are posted once the editor is interactive
 	// (afterReady).
-	opened := make(chan struct{})
-	go func() {
-		s, first := openStore(p)
-		p.mu.Lock()
-		p.store, p.first = s, first
-		p.mu.Unlock()
-		close(opened)
-	}()
 	p.ed.render()
 	p.manual = newManualMode(p)
 	p.lessons = newLessonPane(p)
 	p.wireExamples()
 	p.wireShare()
-	<-opened
+	p.store, p.first = openStore(p)
 	p.exps = newExperiments(p)
 	p.lessons.restore()
 	p.route(true)
@@ -150,11 +143,8 @@ func (p *page) afterReady() {
 	yieldToBrowser()
 	p.eng.start()
 	yieldToBrowser()
-	p.mu.Lock()
-	s := p.store
-	p.mu.Unlock()
-	if s != nil {
-		go s.connect()
+	if p.store != nil {
+		go p.store.connect()
 	}
 	if f := js.Global().Get("ptlabRegisterSW"); f.Type() == js.TypeFunction {
 		f.Invoke()
