@@ -299,7 +299,7 @@ func reload(t *testing.T, ctx context.Context) {
 
 func waitReady(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
-	waitFor(t, ctx, `document.body && document.body.dataset.ready === "1"`, readyTimeout,
+	waitFor(t, ctx, `document.body && document.body.dataset.ready === "1" && document.body.dataset.startup === "done"`, readyTimeout,
 		"ptlab to be ready after "+what)
 }
 

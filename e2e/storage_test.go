@@ -278,3 +278,92 @@ func TestStorageQuota(t *testing.T) {
 	}
 	screenshot(t, ctx, "storage-quota.png")
 }
+
+// TestInteractiveBeforeStorage holds back the saved state: a second tab
+// keeps the database open at version 2, which blocks the page's upgrade
+// to version 3 until that tab lets go. The editor must be interactive
+// meanwhile (body[data-ready], with the page's default script or the
+// share link's), and once the saved state arrives the page restores it
+// without losing what the user typed in between.
+func TestInteractiveBeforeStorage(t *testing.T) {
+	base := serveSite(t)
+	const draft = "C saved draft\n\n{}\n"
+	for _, tc := range []struct {
+		name      string
+		fragment  string // a share link's, or none
+		typed     string // typed while the state is held back, or none
+		want      string // the editor's text once restored
+		message   string // in the message bar then
+		restoring string // the editor's text after the message's action
+	}{
+		{name: "draft", want: draft},
+		{name: "typed", typed: "C typed\n\n{}\n", want: "C typed\n\n{}\n", message: "the draft is kept too", restoring: draft},
+		{name: "share", fragment: fragment("C shared\n\n{}\n", ""), want: "C shared\n\n{}\n", message: "previous text was kept", restoring: draft},
+		{name: "share-typed", fragment: fragment("C shared\n\n{}\n", ""), typed: "C shared, edited\n\n{}\n", want: "C shared, edited\n\n{}\n", message: "kept your edits", restoring: draft},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			blocker := newBrowser(t)
+			if err := chromedp.Do(blocker, chromedp.Navigate(base+"/no-such-page")); err != nil {
+				t.Fatal(err)
+			}
+			evalAsync[bool](t, blocker, fmt.Sprintf(`new Promise((ok, fail) => {
+				const q = indexedDB.open("ptlab", 2);
+				q.onupgradeneeded = () => { q.result.createObjectStore("drafts"); q.result.createObjectStore("experiments"); };
+				q.onerror = () => fail(String(q.error));
+				q.onsuccess = () => {
+					window.held = q.result; // never closed on versionchange
+					const tx = held.transaction("drafts", "readwrite");
+					tx.objectStore("drafts").put({schema: 1, text: %s}, "editor");
+					tx.oncomplete = () => ok(true);
+					tx.onerror = () => fail(String(tx.error));
+				};
+			})`, jsQuote(draft)))
+
+			ctx, cancel := chromedp.NewContext(blocker) // a second tab
+			defer cancel()
+			url := base + "/index.html"
+			if tc.fragment != "" {
+				url += "#" + tc.fragment
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, ctx, `document.body.dataset.ready === "1"`, readyTimeout, "the editor to be interactive")
+			if s := attr(t, ctx, "body", "data-startup"); s != "" {
+				t.Fatalf("body[data-startup] is %q while the database is blocked", s)
+			}
+			shown := eval[string](t, ctx, `document.getElementById("editor").defaultValue`)
+			if tc.fragment != "" {
+				shown = "C shared\n\n{}\n"
+			}
+			if got := value(t, ctx, "editor"); got != shown {
+				t.Fatalf("while the saved state is held back the editor holds %q, want %q", got, shown)
+			}
+			if n := eval[int](t, ctx, `document.querySelectorAll("#highlight .line").length`); n != strings.Count(shown, "\n")+1 {
+				t.Errorf("the editor shows %d highlighted lines, want %d", n, strings.Count(shown, "\n")+1)
+			}
+			if tc.typed != "" {
+				setScript(t, ctx, tc.typed)
+			}
+
+			eval[bool](t, blocker, `(held.close(), true)`)
+			waitReady(t, ctx, "the database was let go")
+			if got := value(t, ctx, "editor"); got != tc.want {
+				t.Errorf("once restored the editor holds %q, want %q", got, tc.want)
+			}
+			if s := attr(t, ctx, "body", "data-storage"); s != "on" {
+				t.Errorf("body[data-storage] is %q, want on", s)
+			}
+			if tc.message == "" {
+				return
+			}
+			if msg := text(t, ctx, "message-text"); !strings.Contains(msg, tc.message) {
+				t.Errorf("message %q, want it to contain %q", msg, tc.message)
+			}
+			click(t, ctx, "#message-action")
+			if got := value(t, ctx, "editor"); got != tc.restoring {
+				t.Errorf("after the message's action the editor holds %q, want %q", got, tc.restoring)
+			}
+		})
+	}
+}

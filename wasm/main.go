@@ -24,11 +24,13 @@
 // this program and, on the playground, opening IndexedDB and reading the
 // draft and the reading position; loader.js instantiates and runs the
 // program; main draws and wires the page, restores the draft (or opens
-// what the URL names) and marks the editor interactive (markReady). Only
-// then does it start what the editor does not need (page.afterReady):
-// the engine's worker and the requests held for it (the lesson and
-// example lists, the lesson shown), the store's go-indexeddb connection
-// and the service worker. The browser compiles wasm functions lazily, on
+// what the URL names) if boot.js has read it, and marks the editor
+// interactive (markReady). Only then does it start what the editor does
+// not need (page.afterReady): the engine's worker and the requests held
+// for it (the lesson and example lists, the lesson shown), the restoring
+// of the saved state if boot.js had not read it yet (creating the
+// database on a first visit takes 100-500 ms: see startPlayground), the
+// store's go-indexeddb connection and the service worker. The browser compiles wasm functions lazily, on
 // first call, on the page's main thread, and the IndexedDB events wait
 // for that thread to be free, so every function main runs before
 // markReady costs time: keep work out of that path. (The measurements
@@ -73,13 +75,25 @@ func yieldToBrowser() {
 
 // markReady tells the page and the browser tests that the editor is
 // interactive: drawn and highlighted, holding the restored draft (or what
-// the URL opened), its handlers wired, so typing, Ctrl+Enter and Run work
+// the URL opened, or the page's default script while the saved state is
+// still being read), its handlers wired, so typing, Ctrl+Enter and Run work
 // (a Run sent before the engine's worker is up waits for it). It sets
 // body[data-ready="1"] and, for startup measurements,
 // body[data-ready-ms], the milliseconds since navigation
 // (performance.now(); e2e TestBrowserPerformance reports it).
+//
+// On the playground the saved state may arrive after that (see
+// startPlayground); markStarted says when the page has it.
 func markReady() {
 	ds := document.Get("body").Get("dataset")
 	ds.Set("readyMs", math.Round(perfNow()))
 	ds.Set("ready", "1")
+}
+
+// markStarted marks the page started (body[data-startup="done"]): the
+// saved state restored (or found missing, or unreadable: the message bar
+// says so) and what the URL names opened. It follows markReady when the
+// editor was made interactive before the saved state was read.
+func markStarted() {
+	setData(body(), "startup", "done")
 }

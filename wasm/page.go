@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ptlab/ptlab/wasm/internal/protocol"
+	"github.com/ptlab/ptlab/wasm/internal/share"
 )
 
 // page is the playground (or the embed page) and its state.
@@ -41,6 +42,12 @@ type page struct {
 	checkGen   int                 // generation of the pending background check
 	loaded     *loadedBlock        // the lesson block last loaded into the editor
 	first      startup             // the draft and reading position, read at startup
+
+	// restoreLater says that the editor was made interactive before
+	// the saved state was read (startPlayground); shown is the share
+	// link's script it was given meanwhile, if any.
+	restoreLater bool
+	shown        string
 }
 
 func newPage() *page {
@@ -98,8 +105,9 @@ func (p *page) start() {
 	if p.embed {
 		p.startEmbed()
 		p.ed.render()
+		markStarted()
 	} else {
-		p.startPlayground() // renders the editor itself
+		p.startPlayground()
 	}
 	setDisabled(p.run, false)
 	if p.status != nil && strings.HasPrefix(p.status.TextContent(), "Loading") {
@@ -107,23 +115,37 @@ func (p *page) start() {
 	}
 }
 
-// startPlayground opens what the URL asks for (a lesson, a scenario, a
-// share link) or restores the editor's draft and the lesson where the
-// reader stopped, then wires storage, experiments, lessons, examples,
-// sharing and manual mode.
+// startPlayground draws the editor and wires what does not need the
+// saved state (the draft and the reading position, which boot.js reads
+// from IndexedDB in the browser's own threads while this program
+// downloads and compiles). If boot.js has them already, it also restores
+// them and opens what the URL names (restoreStartup), before the editor
+// is marked interactive, so the first frame shows the restored page.
+// Otherwise the editor is made interactive without them, showing the
+// page's default script or the share link's, and restoreStartup runs
+// once they arrive (afterReady): creating the database on a first visit
+// takes 100-500 ms, and a page that waited for it would not answer
+// input meanwhile. Edits made in that window are kept (restoreDraft,
+// loadFragment).
 func (p *page) startPlayground() {
-	// Draw the editor and wire what does not need the store first. The
-	// draft and the reading position are read from IndexedDB in the
-	// browser's own threads meanwhile (boot.js started that before this
-	// program was compiled; see openStore), so they are usually there by
-	// the time openStore asks. The requests to the engine made here
-	// (lessons, examples) are posted once the editor is interactive
-	// (afterReady).
-	p.ed.render()
 	p.manual = newManualMode(p)
 	p.lessons = newLessonPane(p)
 	p.wireExamples()
 	p.wireShare()
+	if startupRead() {
+		p.restoreStartup()
+	} else {
+		p.restoreLater = true
+		p.showSharedScript()
+	}
+	p.ed.render()
+}
+
+// restoreStartup opens the store (openStore: with the draft and the
+// reading position read at startup, or why there are none), restores
+// them, opens what the URL names (route) and wires what needs the store,
+// then marks the page started (body[data-startup="done"]).
+func (p *page) restoreStartup() {
 	p.store, p.first = openStore(p)
 	p.exps = newExperiments(p)
 	p.lessons.restore()
@@ -131,11 +153,24 @@ func (p *page) startPlayground() {
 	onWindow("hashchange", func() { p.route(false) })
 	setDisabled(p.manualBtn, false)
 	go p.exps.refresh()
+	markStarted()
+}
+
+// showSharedScript puts the share link's script in the editor at once,
+// when the page has to wait for the saved state before it routes
+// (startPlayground): route then keeps it, or the user's edits to it
+// (loadFragment).
+func (p *page) showSharedScript() {
+	if st, ok, err := share.Decode(fragment()); ok && err == nil {
+		p.ed.setText(st.Script)
+		p.shown = st.Script
+	}
 }
 
 // afterReady starts what the editor does not need to be interactive:
-// the engine's worker (and the requests held for it), the store's
-// connection and the service worker. It first gives the main thread
+// the engine's worker (and the requests held for it), the restoring of
+// the saved state if it was not read in time (startPlayground), the
+// store's connection and the service worker. It first gives the main thread
 // back to the browser, and again between steps, so that the page
 // answers input as soon as it is marked ready: each step costs tens of
 // milliseconds the first time (the browser compiles the code it runs).
@@ -143,6 +178,9 @@ func (p *page) afterReady() {
 	yieldToBrowser()
 	p.eng.start()
 	yieldToBrowser()
+	if p.restoreLater {
+		p.restoreStartup() // waits for boot.js's reads
+	}
 	if p.store != nil {
 		go p.store.connect()
 	}

@@ -96,9 +96,17 @@ func (p *page) loadFragment(startup bool) bool {
 		})
 		return true
 	}
-	if p.embed {
+	switch {
+	case p.embed:
 		p.ed.setText(st.Script)
-	} else {
+	case startup && p.shown != "" && p.ed.text() != p.shown:
+		// The editor showed the shared script before the saved state
+		// was read (showSharedScript), and the user edited it: keep
+		// the edits, and the draft they replace.
+		edited := p.ed.text()
+		p.ed.setText(saved)
+		p.replaceText(edited, "Opened a shared script; kept your edits to it.")
+	default:
 		p.ed.setText(saved)
 		p.replaceText(st.Script, "Opened a shared script.")
 	}

@@ -85,6 +85,18 @@ func openStore(p *page) (*store, startup) {
 	return s, first
 }
 
+// startupRead reports whether openStore can return without waiting: boot.js
+// has read the draft and the reading position already, or the browser
+// has no IndexedDB. (Otherwise it waits for boot.js's reads, or opens the
+// database itself when boot.js did not.)
+func startupRead() bool {
+	if !js.Global().Get("indexedDB").Truthy() {
+		return true
+	}
+	boot := js.Global().Get("ptlabBoot")
+	return boot.Truthy() && boot.Get("got").Truthy()
+}
+
 // bootStartup returns the draft and the reading position that boot.js
 // read (window.ptlabBoot.store), and whether it read them: on a fresh
 // profile, creating the database takes 100-300 ms, which then overlaps
