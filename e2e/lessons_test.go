@@ -274,19 +274,7 @@ func TestLessonResume(t *testing.T) {
 
 	// A saved position that does not decode is reported, and the
 	// reader starts at lesson 1.
-	planted := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
-		const r = indexedDB.open("ptlab");
-		r.onerror = () => fail(r.error);
-		r.onsuccess = () => {
-			const tx = r.result.transaction("progress", "readwrite");
-			tx.objectStore("progress").put({schema: 9, lesson: 4}, "reader");
-			tx.oncomplete = () => { r.result.close(); ok(true); };
-			tx.onerror = () => fail(tx.error);
-		};
-	})`)
-	if !planted {
-		t.Fatal("could not plant the record")
-	}
+	putRecords(t, ctx, "progress", map[string]string{"reader": `{schema: 9, lesson: 4}`})
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
@@ -344,23 +332,7 @@ func TestStorageUpgradeFromV2(t *testing.T) {
 		}
 	}
 	navigate(base + "/app.css") // a page of the origin that does not open the database
-	made := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
-		const r = indexedDB.open("ptlab", 2);
-		r.onupgradeneeded = () => {
-			r.result.createObjectStore("drafts");
-			r.result.createObjectStore("experiments");
-		};
-		r.onerror = () => fail(r.error);
-		r.onsuccess = () => {
-			const tx = r.result.transaction("drafts", "readwrite");
-			tx.objectStore("drafts").put({schema: 1, text: "C from-version-2\n{}\n", savedAt: 1}, "editor");
-			tx.oncomplete = () => { r.result.close(); ok(true); };
-			tx.onerror = () => fail(tx.error);
-		};
-	})`)
-	if !made {
-		t.Fatal("could not make the version 2 database")
-	}
+	makeV2Database(t, ctx, "C from-version-2\n{}\n", false)
 	navigate(base + "/index.html")
 	waitReady(t, ctx, "opening over a version 2 database")
 	if got := value(t, ctx, "editor"); got != "C from-version-2\n{}\n" {

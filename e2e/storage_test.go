@@ -5,8 +5,10 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,22 +209,11 @@ func TestStorageBadRecords(t *testing.T) {
 	openPlayground(t, ctx, url)
 	waitFor(t, ctx, `document.body.dataset.storage === "on"`, runWait, "storage")
 	eval[bool](t, ctx, `window.pwned = 0, true`)
-	planted := evalAsync[bool](t, ctx, `new Promise((ok, fail) => {
-		const r = indexedDB.open("ptlab");
-		r.onerror = () => fail(r.error);
-		r.onsuccess = () => {
-			const tx = r.result.transaction("experiments", "readwrite");
-			const s = tx.objectStore("experiments");
-			s.put({schema: 1, id: "bad", name: "<img src=x onerror=\"window.pwned=1\">", script: 5}, "bad");
-			s.put({schema: 9, id: "future", name: "from the future", script: "C x"}, "future");
-			s.put("just a string", "junk");
-			tx.oncomplete = () => { r.result.close(); ok(true); };
-			tx.onerror = () => fail(tx.error);
-		};
-	})`)
-	if !planted {
-		t.Fatal("could not plant the records")
-	}
+	putRecords(t, ctx, "experiments", map[string]string{
+		"bad":    `{schema: 1, id: "bad", name: "<img src=x onerror=\"window.pwned=1\">", script: 5}`,
+		"future": `{schema: 9, id: "future", name: "from the future", script: "C x"}`,
+		"junk":   `"just a string"`,
+	})
 	reload(t, ctx)
 	waitFor(t, ctx, `document.querySelectorAll("#exp-problems .problem").length === 3`, runWait, "the 3 problems to be listed")
 	problems := eval[[]string](t, ctx, `[...document.querySelectorAll("#exp-problems .problem span")].map(e => e.textContent)`)
@@ -306,18 +297,7 @@ func TestInteractiveBeforeStorage(t *testing.T) {
 			if err := chromedp.Do(blocker, chromedp.Navigate(base+"/no-such-page")); err != nil {
 				t.Fatal(err)
 			}
-			evalAsync[bool](t, blocker, fmt.Sprintf(`new Promise((ok, fail) => {
-				const q = indexedDB.open("ptlab", 2);
-				q.onupgradeneeded = () => { q.result.createObjectStore("drafts"); q.result.createObjectStore("experiments"); };
-				q.onerror = () => fail(String(q.error));
-				q.onsuccess = () => {
-					window.held = q.result; // never closed on versionchange
-					const tx = held.transaction("drafts", "readwrite");
-					tx.objectStore("drafts").put({schema: 1, text: %s}, "editor");
-					tx.oncomplete = () => ok(true);
-					tx.onerror = () => fail(String(tx.error));
-				};
-			})`, jsQuote(draft)))
+			makeV2Database(t, blocker, draft, true)
 
 			ctx, cancel := chromedp.NewContext(blocker) // a second tab
 			defer cancel()
@@ -366,4 +346,56 @@ func TestInteractiveBeforeStorage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// putRecords writes records (key: a JavaScript expression for the
+// value) into an object store of the existing database, from ctx's page.
+func putRecords(t *testing.T, ctx ctxT, store string, records map[string]string) {
+	t.Helper()
+	var puts strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(records)) {
+		fmt.Fprintf(&puts, "s.put(%s, %s);\n", records[k], jsQuote(k))
+	}
+	evalAsync[bool](t, ctx, fmt.Sprintf(`new Promise((ok, fail) => {
+		const r = indexedDB.open("ptlab");
+		r.onerror = () => fail(String(r.error));
+		r.onsuccess = () => {
+			const tx = r.result.transaction(%[1]s, "readwrite");
+			const s = tx.objectStore(%[1]s);
+			%[2]s
+			tx.oncomplete = () => { r.result.close(); ok(true); };
+			tx.onerror = () => fail(String(tx.error));
+		};
+	})`, jsQuote(store), puts.String()))
+}
+
+// makeV2Database makes the database as ptlab's version 2 left it (the
+// drafts and experiments stores, no progress store), with draft saved,
+// from ctx's page (one of the origin's that does not open the database
+// itself). With hold, the connection stays open as window.held, deaf to
+// versionchange, which blocks the page's upgrade to version 3 until
+// held.close() is called.
+func makeV2Database(t *testing.T, ctx ctxT, draft string, hold bool) {
+	t.Helper()
+	evalAsync[bool](t, ctx, fmt.Sprintf(`new Promise((ok, fail) => {
+		const r = indexedDB.open("ptlab", 2);
+		r.onupgradeneeded = () => {
+			r.result.createObjectStore("drafts");
+			r.result.createObjectStore("experiments");
+		};
+		r.onerror = () => fail(String(r.error));
+		r.onsuccess = () => {
+			const tx = r.result.transaction("drafts", "readwrite");
+			tx.objectStore("drafts").put({schema: 1, text: %s, savedAt: 1}, "editor");
+			tx.oncomplete = () => {
+				if (%t) {
+					window.held = r.result;
+				} else {
+					r.result.close();
+				}
+				ok(true);
+			};
+			tx.onerror = () => fail(String(tx.error));
+		};
+	})`, jsQuote(draft), hold))
 }
