@@ -30,11 +30,16 @@ window.ptlabRegisterSW = () => {
   const url = "ptlab.wasm";
   let instance;
   try {
-    // The module boot.js compiled, or (without boot.js, or if its
-    // compilation failed: a host serving .wasm with the wrong MIME type,
-    // say) one compiled here.
-    const mod = window.ptlabBoot && ptlabBoot.wasm ? await ptlabBoot.wasm.catch(() => null) : null;
-    instance = mod ? await WebAssembly.instantiate(mod, go.importObject) : (await instantiateGo(url, go)).instance;
+    // The module boot.js compiled; or, if its streaming compilation
+    // failed (a host serving .wasm with the wrong MIME type, say), one
+    // compiled here from the bytes, without trying to stream again; or,
+    // without boot.js, one instantiated here.
+    if (window.ptlabBoot && ptlabBoot.wasm) {
+      const mod = await ptlabBoot.wasm.catch(() => null);
+      instance = mod ? await WebAssembly.instantiate(mod, go.importObject) : (await instantiateGoBytes(url, go)).instance;
+    } else {
+      instance = (await instantiateGo(url, go)).instance;
+    }
   } catch (e) {
     fail(`Could not load ${url}: ${e.message || e}`);
     return;
