@@ -233,7 +233,7 @@ func (e *explorer) reverse(x *executor, stack []node, j int32, p int, pc []uint3
 		return
 	}
 	var seen, initials uint64
-	var v []int32
+	v := x.notdep[:0] // the events of notdep(j) so far
 	consider := func(u int32, th int, uc []uint32) {
 		if seen&(1<<uint(th)) != 0 {
 			return
@@ -254,6 +254,7 @@ func (e *explorer) reverse(x *executor, stack []node, j int32, p int, pc []uint3
 		v = append(v, k)
 	}
 	consider(last, p, pc)
+	x.notdep = v // keep the storage
 	if e.opt.MaxPreemptions < 0 {
 		addBacktrack(&stack[i], initials)
 		return

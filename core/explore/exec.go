@@ -62,6 +62,8 @@ type executor struct {
 
 	race raceScratch // data-race detection (kcsan.go)
 
+	notdep []int32 // explorer.reverse's scratch
+
 	// lock-order checking (lockdep.go)
 	held  [][]heldLock // per thread
 	edges []lockEdge   // dependencies seen in this execution
@@ -103,7 +105,7 @@ func newExecutor(prog *compile.Program, maxSteps int, track bool) *executor {
 		x.n++
 	}
 	x.cbOp = machine.Op{}
-	x.race = raceScratch{}
+	x.race.reset(prog.Layout.NumLocations())
 	x.held = x.held[:0]
 	// Every entry is empty: release cleared the ones in use.
 	if n := prog.Layout.NumLocations(); cap(x.locAcc) >= n {

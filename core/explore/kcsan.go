@@ -29,7 +29,8 @@ type raceAccess struct {
 	name   string
 }
 
-// raceScratch is the detector's storage, reused across executions.
+// raceScratch is the detector's storage, reused across executions and,
+// through the executor pool, across searches (reset).
 type raceScratch struct {
 	clocks  []uint32       // per event: n entries, its thread's clock after it
 	cur     []uint32       // per thread: n entries
@@ -38,6 +39,7 @@ type raceScratch struct {
 	marked  [][]uint32     // per used location: join of marked writes
 	acc     [][]raceAccess // per used location: accesses so far
 	touched []int32        // slots to clear before the next run
+	gpStart []int          // dataRaces' scratch
 }
 
 // slotOf returns the compact index of location loc in the detector's
@@ -47,18 +49,29 @@ func (r *raceScratch) slotOf(loc int32) int32 {
 	if s := r.slot[loc]; s > 0 {
 		return s - 1
 	}
-	r.lock, r.marked, r.acc = append(r.lock, nil), append(r.marked, nil), append(r.acc, nil)
+	if n := len(r.lock); n < cap(r.lock) && n < cap(r.marked) && n < cap(r.acc) {
+		// Reuse the storage a previous search left there (reset).
+		r.lock, r.marked, r.acc = r.lock[:n+1], r.marked[:n+1], r.acc[:n+1]
+		r.lock[n], r.marked[n], r.acc[n] = r.lock[n][:0], r.marked[n][:0], r.acc[n][:0]
+	} else {
+		r.lock, r.marked, r.acc = append(r.lock, nil), append(r.marked, nil), append(r.acc, nil)
+	}
 	r.slot[loc] = int32(len(r.lock))
 	return int32(len(r.lock) - 1)
+}
+
+// reset empties the detector for a search of a program with nloc
+// locations, keeping its storage.
+func (r *raceScratch) reset(nloc int) {
+	r.slot = resizeClear(r.slot, nloc)
+	r.lock, r.marked, r.acc = r.lock[:0], r.marked[:0], r.acc[:0]
+	r.touched = r.touched[:0]
 }
 
 // dataRaces scans the execution for data races.
 func (x *executor) dataRaces() {
 	n, l := x.n, x.prog.Layout
 	r := &x.race
-	if r.slot == nil {
-		r.slot = make([]int32, l.NumLocations())
-	}
 	for _, s := range r.touched {
 		r.lock[s], r.marked[s], r.acc[s] = r.lock[s][:0], r.marked[s][:0], r.acc[s][:0]
 	}
@@ -78,8 +91,8 @@ func (x *executor) dataRaces() {
 		}
 		join(*dst, c)
 	}
-	gpStart := make([]int, n) // per thread: its last grace-period or IPI start
-	var queued []int          // kvfree_rcu() events whose callback has not run
+	gpStart := resizeClear(r.gpStart, n) // per thread: its last grace-period or IPI start
+	var queued []int                     // kvfree_rcu() events whose callback has not run
 	for i := range x.events {
 		ev := &x.events[i]
 		t, op := ev.Thread, &ev.Op
@@ -153,11 +166,14 @@ func (x *executor) dataRaces() {
 		}
 		copy(clock(i), c)
 	}
+	r.gpStart = gpStart // keep the storage
 }
 
-func resizeClear(s []uint32, n int) []uint32 {
+// resizeClear returns s with length n and every element zero, reusing
+// its storage when it is large enough.
+func resizeClear[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]uint32, n)
+		return make([]T, n)
 	}
 	s = s[:n]
 	clear(s)

@@ -315,8 +315,8 @@ func (w *World) Reset(l *Layout, mem []Value) {
 	w.undo = w.undo[:0]
 	w.rcu = resizeClear(w.rcu, n)
 	w.irq = resizeClear(w.irq, n)
-	w.gp = resize2(w.gp, n)
-	w.srcuWait = resize2(w.srcuWait, n)
+	w.gp = resize(w.gp, n)
+	w.srcuWait = resize(w.srcuWait, n)
 	for i := 0; i < n; i++ {
 		w.gp[i], w.srcuWait[i] = w.gp[i][:0], w.srcuWait[i][:0]
 	}
@@ -396,11 +396,11 @@ func (w *World) CopyStateFrom(src *World) {
 	w.irq = append(w.irq[:0], src.irq...)
 	w.srcu = append(w.srcu[:0], src.srcu...)
 	w.srcuSeq = append(w.srcuSeq[:0], src.srcuSeq...)
-	w.gp = resize2(w.gp, len(src.gp))
+	w.gp = resize(w.gp, len(src.gp))
 	for i := range src.gp {
 		w.gp[i] = append(w.gp[i][:0], src.gp[i]...)
 	}
-	w.srcuWait = resize2(w.srcuWait, len(src.srcuWait))
+	w.srcuWait = resize(w.srcuWait, len(src.srcuWait))
 	for i := range src.srcuWait {
 		w.srcuWait[i] = append(w.srcuWait[i][:0], src.srcuWait[i]...)
 	}
@@ -415,20 +415,19 @@ func (w *World) CopyStateFrom(src *World) {
 	}
 }
 
+// resize returns s with length n. Within its capacity it reslices,
+// keeping what the elements held: CopyStateFrom overwrites every element
+// but reuses their slices' storage (appending a zero value there instead
+// would drop it, and the next copy would allocate again).
 func resize[T any](s []T, n int) []T {
-	for len(s) < n {
-		var zero T
-		s = append(s, zero)
+	if n <= cap(s) {
+		return s[:n]
 	}
-	return s[:n]
+	return append(s[:cap(s)], make([]T, n-cap(s))...)
 }
 
-func resize2[T any](s [][]T, n int) [][]T {
-	for len(s) < n {
-		s = append(s, nil)
-	}
-	return s[:n]
-}
+// resize2 is resize for a slice of slices.
+func resize2[T any](s [][]T, n int) [][]T { return resize(s, n) }
 
 // Named reports whether the script declared a name for the cell at addr
 // (a PMD entry declared by name).
