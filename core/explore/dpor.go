@@ -308,17 +308,18 @@ func (e *explorer) blockedRaces(x *executor, stack []node) {
 		if t.Status != vm.Ready {
 			continue
 		}
-		fp := x.world.Footprint(p, &t.Pending, nil)
+		b := &x.blocked
+		b.fp = x.world.Footprint(p, &t.Pending, b.fp[:0])
 		tc := x.tclock[p*x.n : p*x.n+x.n]
-		races := x.races(p, fp, tc, int32(len(x.events)), nil)
-		if len(races) == 0 {
+		b.races = x.races(p, b.fp, tc, int32(len(x.events)), b.races)
+		if len(b.races) == 0 {
 			continue
 		}
-		vc := append([]uint32(nil), tc...)
-		vc[p]++
-		x.joinOrdered(vc, fp)
-		for _, j := range races {
-			e.reverse(x, stack, j, p, vc, int32(len(x.events)))
+		b.vc = append(b.vc[:0], tc...)
+		b.vc[p]++
+		x.joinOrdered(b.vc, b.fp)
+		for _, j := range b.races {
+			e.reverse(x, stack, j, p, b.vc, int32(len(x.events)))
 		}
 	}
 }

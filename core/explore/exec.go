@@ -62,7 +62,12 @@ type executor struct {
 
 	race raceScratch // data-race detection (kcsan.go)
 
-	notdep []int32 // explorer.reverse's scratch
+	notdep  []int32  // explorer.reverse's scratch
+	blocked struct { // explorer.blockedRaces' scratch
+		fp    []machine.Access
+		races []int32
+		vc    []uint32
+	}
 
 	// lock-order checking (lockdep.go)
 	held  [][]heldLock // per thread
@@ -262,7 +267,7 @@ func (x *executor) step(p int) {
 		t.Crash("runtime-error", eff.Fault, op.Pos)
 	default:
 		if eff.Kind != "" {
-			x.addFinding(Finding{Kind: eff.Kind, Msg: fmt.Sprintf("%s at %s", eff.Detail, op.Pos), Report: eff.Report, Pos: op.Pos, Thread: p})
+			x.addFinding(Finding{Kind: eff.Kind, Msg: eff.Detail + " at " + op.Pos.String(), Report: eff.Report, Pos: op.Pos, Thread: p})
 		}
 		x.trackLocks(p, &op, eff.Ret, len(x.events)-1, true)
 		t.Complete(x.prog, eff.Ret)

@@ -562,7 +562,6 @@ func (w *World) applyRWSem(t int, op *Op) Effect {
 	}
 	v := w.Mem[loc].Int
 	writer := Int(-int64(t) - 1)
-	name := w.L.LockName(op.Addr)
 	switch op.Kind {
 	case OpDownRead:
 		w.set(loc, Int(v+1))
@@ -582,12 +581,12 @@ func (w *World) applyRWSem(t int, op *Op) Effect {
 		return Effect{Ret: Int(1)}
 	case OpUpRead:
 		if !holdsForUnlock(t, op, w.Mem[loc]) {
-			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("up_read(%s) without a reader holding it", name)}
+			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("up_read(%s) without a reader holding it", w.L.LockName(op.Addr))}
 		}
 		w.set(loc, Int(v-1))
 	case OpUpWrite, OpDowngrade:
 		if !holdsForUnlock(t, op, w.Mem[loc]) {
-			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("%s(%s) by P%d, which does not hold it for write", op.Name, name, t)}
+			return Effect{Kind: "bad-unlock", Detail: fmt.Sprintf("%s(%s) by P%d, which does not hold it for write", op.Name, w.L.LockName(op.Addr), t)}
 		}
 		w.set(loc, Int(0))
 		if op.Kind == OpDowngrade {
@@ -645,6 +644,10 @@ func (w *World) waitDone(g gpWait) bool {
 
 // checkFreed turns an access to a freed object into a KASAN-style
 // use-after-free report. The access still happens, on stale memory.
+// maxUAFCache bounds World.uaf, which outlives searches: a world from
+// the executor pool serves program after program.
+const maxUAFCache = 1024
+
 func (w *World) checkFreed(t int, op *Op, eff *Effect) {
 	if eff.Fault != "" || !op.Addr.IsPtr() || op.Addr.Object() >= len(w.freed) {
 		return
@@ -659,14 +662,24 @@ func (w *World) checkFreed(t int, op *Op, eff *Effect) {
 	}
 	fs := w.freeSite[o]
 	eff.Kind = "use-after-free"
+	lock := op.Kind >= OpLock && op.Kind <= OpIsLocked
+	key := uafKey{l: w.L, t: t, name: op.Name, lock: lock, addr: op.Addr, write: access == "Write", site: fs}
+	if m, ok := w.uaf[key]; ok {
+		eff.Detail, eff.Report = m.detail, m.report
+		return
+	}
 	what := w.L.PtrName(op.Addr)
-	if op.Kind >= OpLock && op.Kind <= OpIsLocked {
+	if lock {
 		what = w.L.LockName(op.Addr)
 	}
 	eff.Detail = fmt.Sprintf("BUG: KASAN: use-after-free in %s: %s of %s by P%d; freed by %s at %s (%s)",
 		op.Name, strings.ToLower(access), what, t, siteThread(fs), fs.Pos, fs.how())
 	eff.Report = fmt.Sprintf("%s of size 8 at addr %s by task P%d\n\nFreed by task %s:\n  %s at %s",
 		access, what, t, siteThread(fs), fs.how(), fs.Pos)
+	if w.uaf == nil || len(w.uaf) >= maxUAFCache {
+		w.uaf = map[uafKey]uafText{}
+	}
+	w.uaf[key] = uafText{eff.Detail, eff.Report}
 }
 
 // checkDetached reports a PTE written into a table no PMD entry points to

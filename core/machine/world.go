@@ -296,7 +296,28 @@ type World struct {
 	srcu     []srcuSection
 	srcuWait [][]int // per thread: indexes into srcu its synchronize_srcu() waits for
 	srcuSeq  []int64 // per thread: next SRCU token number
+
+	// uaf caches the messages checkFreed formats: the same access to the
+	// same freed object recurs in execution after execution, and search
+	// after search of the same program. Copies of the state
+	// (CopyStateFrom) do not take it.
+	uaf map[uafKey]uafText
 }
+
+// uafKey is what a use-after-free message depends on. (The key holds the
+// layout, so a layout in it is never freed and its address never
+// reused for another.)
+type uafKey struct {
+	l     *Layout
+	t     int
+	name  string
+	lock  bool
+	addr  Value
+	write bool
+	site  Site
+}
+
+type uafText struct{ detail, report string }
 
 // NewWorld returns a world with mem as its initial memory (copied).
 func NewWorld(l *Layout, mem []Value) *World {

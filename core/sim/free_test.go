@@ -106,3 +106,42 @@ func TestRCUThreadTraces(t *testing.T) {
 		}
 	}
 }
+
+// Use-after-free messages are cached per world (machine.World.uaf): each
+// message must still name its own freeing thread and site, search after
+// search.
+func TestUseAfterFreeNamesEachFree(t *testing.T) {
+	src := `C uaf-sites
+{ int obj = 1; }
+P0(int *obj) { int r1; r1 = READ_ONCE(*obj); }
+P1(int *obj) { kfree(obj); }
+P2(int *obj) {
+	kfree(obj);
+}
+exists (0:r1=1)
+`
+	var first string
+	for round := 0; round < 3; round++ {
+		res, err := Run(context.Background(), "f.litmus", src, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var uaf []string
+		for _, f := range res.Findings {
+			if f.Kind == "use-after-free" {
+				uaf = append(uaf, f.Message)
+			}
+		}
+		got := strings.Join(uaf, "\n")
+		for _, want := range []string{"freed by P1 at 4:16 (kfree)", "freed by P2 at 6:2 (kfree)"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("round %d: no use-after-free message says %q in:\n%s", round, want, got)
+			}
+		}
+		if round == 0 {
+			first = got
+		} else if got != first {
+			t.Errorf("round %d: messages changed:\n%s\nwant\n%s", round, got, first)
+		}
+	}
+}

@@ -8,6 +8,7 @@ package source
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -29,7 +30,18 @@ func (p Pos) String() string {
 	if !p.IsValid() {
 		return "-"
 	}
-	return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	var b [24]byte
+	return string(p.Append(b[:0]))
+}
+
+// Append appends p as String prints it ("line:col").
+func (p Pos) Append(b []byte) []byte {
+	if !p.IsValid() {
+		return append(b, '-')
+	}
+	b = strconv.AppendInt(b, int64(p.Line), 10)
+	b = append(b, ':')
+	return strconv.AppendInt(b, int64(p.Col), 10)
 }
 
 // Severity distinguishes errors, which reject the input, from warnings,
