@@ -134,15 +134,19 @@ func TestBrowserPerformance(t *testing.T) {
 		return &tm
 	}
 	nativeRun := func(warmup, min time.Duration) *perf.Timing {
-		tm, err := perf.Suite(context.Background(), warmup, min)
+		tm, err := perf.Suite(context.Background(), perf.Config{Warmup: warmup, Min: min})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tm
 	}
 	show := func(what string, m *perf.Timing) {
-		measure("scenario suite (%d scenarios, %d executions, %d steps per pass) %s on %s: first pass %.0f ms, %d more to warm up, then %d passes in %.2f s: %.0f steps/s\n",
-			m.Programs, m.Executions, m.StepsPerPass, what, m.Platform, m.FirstPassMs, m.WarmupPasses, m.Passes, m.Seconds, m.StepsPerSecond)
+		yields := ""
+		if m.YieldEveryMs > 0 {
+			yields = fmt.Sprintf(" (yielding every %.0f ms, as the worker does while it explores: %d yields took %.0f ms of the timed passes)", m.YieldEveryMs, m.Yields, m.YieldedMs)
+		}
+		measure("scenario suite (%d scenarios, %d executions, %d steps per pass) %s on %s%s: first pass %.0f ms, %d more to warm up, then %d passes in %.2f s: %.0f steps/s\n",
+			m.Programs, m.Executions, m.StepsPerPass, what, m.Platform, yields, m.FirstPassMs, m.WarmupPasses, m.Passes, m.Seconds, m.StepsPerSecond)
 	}
 	// Warm up: the worker's first passes run while the JIT tiers up.
 	wasmCold, nativeCold := workerRun(suiteWarmup, suiteRound), nativeRun(suiteWarmup, suiteRound)

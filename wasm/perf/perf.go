@@ -30,13 +30,34 @@ type Timing struct {
 	Seconds        float64 `json:"seconds"`          // their wall time
 	StepsPerSecond float64 `json:"steps_per_second"` // their rate
 	Platform       string  `json:"platform"`         // GOOS/GOARCH
+	YieldEveryMs   float64 `json:"yield_every_ms"`   // how often it yielded (Config.Yield), or 0
+	Yields         int     `json:"yields"`           // yields during the timed passes
+	YieldedMs      float64 `json:"yielded_ms"`       // time spent in them (part of Seconds)
+}
+
+// Config says how long Suite runs and how it yields.
+type Config struct {
+	Warmup time.Duration // passes not counted, at least one
+	Min    time.Duration // then passes counted until this has passed
+
+	// Yield, if not nil, is called between scenarios at least every
+	// YieldEvery, as the playground's worker yields while it explores
+	// (engine.Engine.Yield, a 1 ms sleep every 50 ms, so that it sees
+	// incoming messages). In js/wasm the program has one thread: the
+	// garbage collector marks only when the engine yields, and a cycle
+	// without yields keeps its write barriers on for seconds (measured
+	// under Node: a 4.6 s mark phase, against 66-69 ms with the yields,
+	// and 20-50% fewer steps/s). Native runs need none.
+	Yield      func()
+	YieldEvery time.Duration
 }
 
 // Suite compiles every scenario once, explores them one after the other
 // with DPOR (explore.Explore without a preemption bound, as ptlab bench
-// does), repeatedly for warmup (at least one pass) and then until min has
-// passed, and returns the timing of the second part.
-func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
+// does), repeatedly for cfg.Warmup (at least one pass) and then until
+// cfg.Min has passed, and returns the timing of the second part.
+func Suite(ctx context.Context, cfg Config) (*Timing, error) {
+	warmup, min := cfg.Warmup, cfg.Min
 	all, err := scenarios.All()
 	if err != nil {
 		return nil, err
@@ -49,8 +70,17 @@ func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
 		}
 		progs = append(progs, p)
 	}
+	lastYield := time.Now()
+	var yields int
+	var yielded time.Duration
 	pass := func() (execs, steps int, err error) {
 		for _, p := range progs {
+			if cfg.Yield != nil && time.Since(lastYield) >= cfg.YieldEvery {
+				start := time.Now()
+				cfg.Yield()
+				lastYield = time.Now()
+				yields, yielded = yields+1, yielded+lastYield.Sub(start)
+			}
 			res, err := explore.Explore(ctx, p, explore.Options{Strategy: "dpor", MaxPreemptions: -1})
 			if err != nil {
 				return 0, 0, fmt.Errorf("%s: %v", p.File, err)
@@ -63,6 +93,9 @@ func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
 		return execs, steps, nil
 	}
 	t := &Timing{Programs: len(progs), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if cfg.Yield != nil {
+		t.YieldEveryMs = float64(cfg.YieldEvery) / float64(time.Millisecond)
+	}
 	start := time.Now()
 	if t.Executions, t.StepsPerPass, err = pass(); err != nil {
 		return nil, err
@@ -76,6 +109,7 @@ func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
 	}
 	start = time.Now()
 	steps := 0
+	yields, yielded = 0, 0
 	for t.Passes == 0 || time.Since(start) < min {
 		_, n, err := pass()
 		if err != nil {
@@ -86,5 +120,6 @@ func Suite(ctx context.Context, warmup, min time.Duration) (*Timing, error) {
 	}
 	t.Seconds = time.Since(start).Seconds()
 	t.StepsPerSecond = float64(steps) / t.Seconds
+	t.Yields, t.YieldedMs = yields, float64(yielded)/float64(time.Millisecond)
 	return t, nil
 }

@@ -119,7 +119,7 @@ func (e *Engine) Handle(req protocol.Request) {
 	case protocol.CheckExercise:
 		resp = checkExercise(req)
 	case protocol.Bench:
-		resp = bench(req)
+		resp = e.bench(req)
 	default:
 		resp = protocol.Response{Type: protocol.Error, Message: fmt.Sprintf("unknown request type %q", req.Type)}
 	}
