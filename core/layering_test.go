@@ -29,12 +29,13 @@ type layer struct {
 // a package, and keep it acyclic.
 var layers = []layer{
 	{"source", nil},
+	{"scratch", nil},
 	{"syntax", []string{"source"}},
 	{"kernel", []string{"syntax", "source"}},
-	{"machine", []string{"source"}},
+	{"machine", []string{"source", "scratch"}},
 	{"compile", []string{"syntax", "machine", "source"}},
 	{"vm", []string{"compile", "machine", "source"}},
-	{"explore", []string{"vm", "compile", "machine", "source"}},
+	{"explore", []string{"vm", "compile", "machine", "source", "scratch"}},
 	{"report", []string{"source"}},
 	{"sim", []string{"*"}},
 }

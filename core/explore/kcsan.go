@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ptlab/ptlab/core/machine"
+	"github.com/ptlab/ptlab/core/scratch"
 	"github.com/ptlab/ptlab/core/source"
 )
 
@@ -63,7 +64,7 @@ func (r *raceScratch) slotOf(loc int32) int32 {
 // reset empties the detector for a search of a program with nloc
 // locations, keeping its storage.
 func (r *raceScratch) reset(nloc int) {
-	r.slot = resizeClear(r.slot, nloc)
+	r.slot = scratch.Zeroed(r.slot, nloc)
 	r.lock, r.marked, r.acc = r.lock[:0], r.marked[:0], r.acc[:0]
 	r.touched = r.touched[:0]
 }
@@ -76,8 +77,8 @@ func (x *executor) dataRaces() {
 		r.lock[s], r.marked[s], r.acc[s] = r.lock[s][:0], r.marked[s][:0], r.acc[s][:0]
 	}
 	r.touched = r.touched[:0]
-	r.cur = resizeClear(r.cur, n*n)
-	r.clocks = resizeClear(r.clocks, n*len(x.events))
+	r.cur = scratch.Zeroed(r.cur, n*n)
+	r.clocks = scratch.Zeroed(r.clocks, n*len(x.events))
 	clock := func(j int) []uint32 { return r.clocks[j*n : j*n+n] }
 	touch := func(s int32) {
 		if len(r.lock[s]) == 0 && len(r.marked[s]) == 0 && len(r.acc[s]) == 0 {
@@ -91,8 +92,8 @@ func (x *executor) dataRaces() {
 		}
 		join(*dst, c)
 	}
-	gpStart := resizeClear(r.gpStart, n) // per thread: its last grace-period or IPI start
-	var queued []int                     // kvfree_rcu() events whose callback has not run
+	gpStart := scratch.Zeroed(r.gpStart, n) // per thread: its last grace-period or IPI start
+	var queued []int                        // kvfree_rcu() events whose callback has not run
 	for i := range x.events {
 		ev := &x.events[i]
 		t, op := ev.Thread, &ev.Op
@@ -167,17 +168,6 @@ func (x *executor) dataRaces() {
 		copy(clock(i), c)
 	}
 	r.gpStart = gpStart // keep the storage
-}
-
-// resizeClear returns s with length n and every element zero, reusing
-// its storage when it is large enough.
-func resizeClear[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
 }
 
 // raceFinding reports a data race the way KCSAN does. The two sides are

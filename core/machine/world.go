@@ -3,6 +3,7 @@ package machine
 import (
 	"fmt"
 
+	"github.com/ptlab/ptlab/core/scratch"
 	"github.com/ptlab/ptlab/core/source"
 )
 
@@ -334,19 +335,19 @@ func (w *World) Reset(l *Layout, mem []Value) {
 	w.L = l
 	w.Mem = append(w.Mem[:0], mem...)
 	w.undo = w.undo[:0]
-	w.rcu = resizeClear(w.rcu, n)
-	w.irq = resizeClear(w.irq, n)
+	w.rcu = scratch.Zeroed(w.rcu, n)
+	w.irq = scratch.Zeroed(w.irq, n)
 	w.gp = resize(w.gp, n)
 	w.srcuWait = resize(w.srcuWait, n)
 	for i := 0; i < n; i++ {
 		w.gp[i], w.srcuWait[i] = w.gp[i][:0], w.srcuWait[i][:0]
 	}
-	w.srcuSeq = resizeClear(w.srcuSeq, n)
+	w.srcuSeq = scratch.Zeroed(w.srcuSeq, n)
 	w.srcu = w.srcu[:0]
 	w.cbs = w.cbs[:0]
-	w.freed = resizeClear(w.freed, objs)
-	w.freeSite = resizeClear(w.freeSite, objs)
-	w.linked = resizeClear(w.linked, objs)
+	w.freed = scratch.Zeroed(w.freed, objs)
+	w.freeSite = scratch.Zeroed(w.freeSite, objs)
+	w.linked = scratch.Zeroed(w.linked, objs)
 	for i := range l.Objects {
 		w.linked[i] = w.attached(i)
 	}
@@ -356,17 +357,6 @@ func (w *World) Reset(l *Layout, mem []Value) {
 			w.freeSite[i] = Site{Thread: -2, How: "never allocated"}
 		}
 	}
-}
-
-// resizeClear returns s with length n and every element zero, reusing
-// its storage.
-func resizeClear[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
 }
 
 // RCUDepth returns thread t's rcu_read_lock() nesting depth.
@@ -446,9 +436,6 @@ func resize[T any](s []T, n int) []T {
 	}
 	return append(s[:cap(s)], make([]T, n-cap(s))...)
 }
-
-// resize2 is resize for a slice of slices.
-func resize2[T any](s [][]T, n int) [][]T { return resize(s, n) }
 
 // Named reports whether the script declared a name for the cell at addr
 // (a PMD entry declared by name).
