@@ -395,6 +395,19 @@ func setScript(t *testing.T, ctx context.Context, src string) {
 	eval[bool](t, ctx, fmt.Sprintf(`(() => { const e = document.getElementById("editor"); e.value = %s; e.dispatchEvent(new Event("input")); return true })()`, jsQuote(src)))
 }
 
+// typeInEditor selects all of the editor's text and types text over it
+// with key events, as a user would (setScript sets the value instead).
+func typeInEditor(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.ID("editor")),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(text),
+	); err != nil {
+		t.Fatalf("typing: %v", err)
+	}
+}
+
 // jsQuote returns s as a JavaScript string literal.
 func jsQuote(s string) string {
 	b, _ := json.Marshal(s)

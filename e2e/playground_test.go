@@ -43,13 +43,7 @@ func TestTypeAndRun(t *testing.T) {
 	openPlayground(t, ctx, serveSite(t))
 
 	const script = "C typed\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n\nP1(int *x)\n{\n\tint r0;\n\tr0 = READ_ONCE(*x);\n}\n\nexists (1:r0=0)\n"
-	if err := chromedp.Do(ctx,
-		chromedp.Focus(chromedp.ID("editor")),
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent(script),
-	); err != nil {
-		t.Fatalf("typing: %v", err)
-	}
+	typeInEditor(t, ctx, script)
 	if got := value(t, ctx, "editor"); got != script {
 		t.Fatalf("the editor holds %q after typing, want %q", got, script)
 	}

@@ -25,13 +25,7 @@ func TestDraftSurvivesReload(t *testing.T) {
 	ctx := newBrowser(t)
 	openPlayground(t, ctx, serveSite(t))
 	const draft = "C draft\n\n{}\n"
-	if err := chromedp.Do(ctx,
-		chromedp.Focus(chromedp.ID("editor")),
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent(draft),
-	); err != nil {
-		t.Fatalf("typing: %v", err)
-	}
+	typeInEditor(t, ctx, draft)
 	waitFor(t, ctx, `document.body.dataset.draft === "saved" && document.getElementById("status").textContent === "Draft saved."`, runWait, "the draft to be saved")
 	reload(t, ctx)
 	if got := value(t, ctx, "editor"); got != draft {
@@ -49,13 +43,7 @@ func TestEditsBeforeStartupKeepDraft(t *testing.T) {
 	ctx := newBrowser(t)
 	openPlayground(t, ctx, serveSite(t))
 	const draft, typed = "C draft\n\n{}\n", "C typed early\n\n{}\n"
-	if err := chromedp.Do(ctx,
-		chromedp.Focus(chromedp.ID("editor")),
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent(draft),
-	); err != nil {
-		t.Fatalf("typing: %v", err)
-	}
+	typeInEditor(t, ctx, draft)
 	waitFor(t, ctx, `document.body.dataset.draft === "saved"`, runWait, "the draft to be saved")
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 		Source: fmt.Sprintf(`document.addEventListener("DOMContentLoaded", () => { document.getElementById("editor").value = %q; });`, typed)}); err != nil {
