@@ -30,11 +30,11 @@
 // for it (the lesson and example lists, the lesson shown), the restoring
 // of the saved state if boot.js had not read it yet (creating the
 // database on a first visit takes 100-500 ms: see startPlayground), the
-// store's go-indexeddb connection and the service worker. The browser compiles wasm functions lazily, on
-// first call, on the page's main thread, and the IndexedDB events wait
-// for that thread to be free, so every function main runs before
-// markReady costs time: keep work out of that path. (The measurements
-// are in the README, "Measurements".)
+// store's go-indexeddb connection and the service worker. The browser
+// compiles wasm functions lazily, on first call, on the page's main
+// thread, and the IndexedDB events wait for that thread to be free, so
+// every function main runs before markReady costs time: keep work out
+// of that path. (The measurements are in the README, "Measurements".)
 //
 // JavaScript callbacks must never block: a handler that waits for a
 // promise deadlocks, because the promise cannot settle while the event

@@ -74,7 +74,8 @@ func newPage() *page {
 	return p
 }
 
-// start wires the page. It blocks (on IndexedDB) and so runs in main.
+// start wires the page. It runs in main, before the editor is marked
+// interactive; it does not wait for IndexedDB (see startPlayground).
 func (p *page) start() {
 	p.eng = newEngine(func() {
 		setData(body(), "workerMs", strconv.Itoa(int(perfNow())))

@@ -99,7 +99,7 @@ func startupRead() bool {
 
 // bootStartup returns the draft and the reading position that boot.js
 // read (window.ptlabBoot.store), and whether it read them: on a fresh
-// profile, creating the database takes 100-300 ms, which then overlaps
+// profile, creating the database takes 100-500 ms, which then overlaps
 // the page program's download and compilation instead of following them.
 // It reports booted false, and no error, when boot.js did not start them
 // (no IndexedDB, or no boot.js) or could not open the database; then
