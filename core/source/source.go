@@ -30,18 +30,7 @@ func (p Pos) String() string {
 	if !p.IsValid() {
 		return "-"
 	}
-	var b [24]byte
-	return string(p.Append(b[:0]))
-}
-
-// Append appends p as String prints it ("line:col").
-func (p Pos) Append(b []byte) []byte {
-	if !p.IsValid() {
-		return append(b, '-')
-	}
-	b = strconv.AppendInt(b, int64(p.Line), 10)
-	b = append(b, ':')
-	return strconv.AppendInt(b, int64(p.Col), 10)
+	return strconv.Itoa(int(p.Line)) + ":" + strconv.Itoa(int(p.Col))
 }
 
 // Severity distinguishes errors, which reject the input, from warnings,
