@@ -42,12 +42,12 @@ type Config struct {
 
 	// Yield, if not nil, is called between scenarios at least every
 	// YieldEvery, as the playground's worker yields while it explores
-	// (engine.Engine.Yield, a 1 ms sleep every 50 ms, so that it sees
+	// (engine.Engine.Yield, every engine.YieldEvery, so that it sees
 	// incoming messages). In js/wasm the program has one thread: the
 	// garbage collector marks only when the engine yields, and a cycle
 	// without yields keeps its write barriers on for seconds (measured
-	// under Node: a 4.6 s mark phase, against 66-69 ms with the yields,
-	// and 20-50% fewer steps/s). Native runs need none.
+	// under Node: mark phases of 3.6-4.6 s, against 41-69 ms with the
+	// yields, and 20-50% fewer steps/s). Native runs need none.
 	Yield      func()
 	YieldEvery time.Duration
 }
